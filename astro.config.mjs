@@ -1,0 +1,59 @@
+// @ts-check
+import mdx from '@astrojs/mdx';
+import preact from '@astrojs/preact';
+import starlight from '@astrojs/starlight';
+import { unified } from '@astrojs/markdown-remark';
+import { defineConfig } from 'astro/config';
+import { mermaidRehypePlugins } from './src/markdown/mermaid.ts';
+import { remarkMermaid } from './src/markdown/remark-mermaid.ts';
+
+// Where the site is served. Set SITE_URL (origin) and BASE_PATH (sub-path, e.g. /timewait-guide) when
+// deploying; both default to a local server at the root.
+const site = process.env.SITE_URL ?? 'http://localhost:4321';
+const base = process.env.BASE_PATH ?? '/';
+
+export default defineConfig({
+  site,
+  base,
+  // Top-level content/, components/ and public/ (DESIGN §1): Astro's source root is the project root, so
+  // Starlight finds its docs at ./content/docs with every feature (sidebars, asides) intact.
+  srcDir: '.',
+  trailingSlash: 'always',
+  outDir: process.env.TWG_OUT_DIR ?? './dist',
+  markdown: {
+    processor: unified({
+      remarkPlugins: [remarkMermaid],
+      rehypePlugins: /** @type {any} */ (mermaidRehypePlugins()),
+    }),
+  },
+  integrations: [
+    starlight({
+      title: { en: 'TIME_WAIT, Explained', 'zh-CN': 'TIME_WAIT 详解' },
+      description: "An interactive field guide to TCP's TIME_WAIT state.",
+      favicon: '/favicon.svg',
+      defaultLocale: 'root',
+      locales: {
+        root: { label: 'English', lang: 'en' },
+        'zh-cn': { label: '简体中文', lang: 'zh-CN' },
+      },
+      logo: { src: './public/logo.svg', alt: 'TIME_WAIT, Explained' },
+      customCss: ['./components/styles/site.css'],
+      lastUpdated: false,
+      pagination: true,
+      sidebar: [
+        {
+          label: 'Understand',
+          translations: { 'zh-CN': '理解' },
+          items: [{ autogenerate: { directory: 'understand' } }],
+        },
+      ],
+      expressiveCode: {
+        shiki: { langAlias: { sysctl: 'ini' } },
+        styleOverrides: { borderRadius: '0.3rem' },
+      },
+      head: [{ tag: 'meta', attrs: { name: 'theme-color', content: '#17181c' } }],
+    }),
+    mdx(),
+    preact(),
+  ],
+});
