@@ -1,9 +1,11 @@
 // @ts-check
+
+import { unified } from '@astrojs/markdown-remark';
 import mdx from '@astrojs/mdx';
 import preact from '@astrojs/preact';
 import starlight from '@astrojs/starlight';
-import { unified } from '@astrojs/markdown-remark';
 import { defineConfig } from 'astro/config';
+import { translationParity } from './src/integrations/translation-parity.ts';
 import { mermaidRehypePlugins } from './src/markdown/mermaid.ts';
 import { remarkMermaid } from './src/markdown/remark-mermaid.ts';
 
@@ -27,6 +29,7 @@ export default defineConfig({
     }),
   },
   integrations: [
+    translationParity(),
     starlight({
       title: { en: 'TIME_WAIT, Explained', 'zh-CN': 'TIME_WAIT 详解' },
       description: "An interactive field guide to TCP's TIME_WAIT state.",
