@@ -7,6 +7,8 @@ import { z } from 'astro/zod';
 export const chapterFields = z.object({
   /** Primary sources the chapter relies on, shown nowhere yet but checked for shape. */
   sources: z
-    .array(z.string().min(3, 'a source is an RFC section, kernel file and identifier, man page or named article'))
+    .array(
+      z.string().min(3, 'a source is an RFC section, kernel file and identifier, man page or named article'),
+    )
     .optional(),
 });

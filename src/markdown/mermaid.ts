@@ -24,7 +24,12 @@ const chromiumArgs = [
 ];
 
 function figure(children: ElementContent[], className: string, extra: Element['properties'] = {}): Element {
-  return { type: 'element', tagName: 'figure', properties: { className: ['diagram', className], ...extra }, children };
+  return {
+    type: 'element',
+    tagName: 'figure',
+    properties: { className: ['diagram', className], ...extra },
+    children,
+  };
 }
 
 function sourceFallback(diagram: string): Element {
