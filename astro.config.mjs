@@ -5,6 +5,7 @@ import mdx from '@astrojs/mdx';
 import preact from '@astrojs/preact';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
+import { commentsSearch } from './src/comments/search.ts';
 import { translationParity } from './src/integrations/translation-parity.ts';
 import { mermaidRehypePlugins } from './src/markdown/mermaid.ts';
 import { remarkMermaid } from './src/markdown/remark-mermaid.ts';
@@ -49,13 +50,19 @@ export default defineConfig({
           translations: { 'zh-CN': '理解' },
           items: [{ autogenerate: { directory: 'understand' } }],
         },
+        // The Q&A hub (pages/qa/, pages/zh-cn/qa/); Starlight adds the locale prefix and base path.
+        { label: 'Q&A', translations: { 'zh-CN': '问答' }, link: 'qa/' },
       ],
+      // Chapters end with their reader threads (components/comments/ChapterThreads.astro).
+      components: { MarkdownContent: './components/overrides/MarkdownContent.astro' },
       expressiveCode: {
         shiki: { langAlias: { sysctl: 'ini' } },
         styleOverrides: { borderRadius: '0.3rem' },
       },
       head: [{ tag: 'meta', attrs: { name: 'theme-color', content: '#17181c' } }],
     }),
+    // After starlight(): adds reply records to the Pagefind index Starlight has just written.
+    commentsSearch(),
     mdx(),
     preact(),
   ],

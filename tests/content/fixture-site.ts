@@ -37,7 +37,7 @@ export function buildFixture(pages: Record<string, string>, env: Record<string, 
   const astro = join(ROOT, 'node_modules/astro/bin/astro.mjs');
   const result = spawnSync(process.execPath, [astro, 'build', '--root', dir], {
     cwd: dir,
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', ...env },
+    env: { ...cleanEnv(), ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', ...env },
     encoding: 'utf8',
     timeout: 180_000,
   });
@@ -53,3 +53,15 @@ export const MINIMAL_HOME = {
   'index.mdx': '---\ntitle: Home\ndescription: Fixture home page.\n---\n\nHome.\n',
   'zh-cn/index.mdx': '---\ntitle: 首页\ndescription: 测试首页。\n---\n\n首页。\n',
 };
+
+/**
+ * The environment without what vitest adds (NODE_ENV=test, DEV, MODE, VITEST…): inherited by a build,
+ * those make it a development build, without the search UI.
+ */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (/^(VITEST|TEST$|NODE_ENV$|DEV$|PROD$|MODE$|SSR$|BASE_URL$)/.test(key)) delete env[key];
+  }
+  return env;
+}

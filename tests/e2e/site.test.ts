@@ -63,7 +63,7 @@ describe('the built site, in two languages', () => {
   async function search(path: string, query: string): Promise<string[]> {
     const page = await open(path);
     await page.locator('site-search button[data-open-modal]').first().click();
-    const input = page.locator('#starlight__search input');
+    const input = page.locator('#starlight__search input.pagefind-ui__search-input');
     await input.fill(query);
     const results = page.locator('#starlight__search a[href]');
     await results.first().waitFor({ timeout: 15_000 });

@@ -56,7 +56,7 @@ describe('a build served from a sub-path, made without Chromium', () => {
     const page = await browser.newPage();
     await page.goto(`${site}zh-cn/`);
     await page.locator('site-search button[data-open-modal]').first().click();
-    await page.locator('#starlight__search input').fill('端口');
+    await page.locator('#starlight__search input.pagefind-ui__search-input').fill('端口');
     const first = page.locator('#starlight__search a[href]').first();
     await first.waitFor({ timeout: 15_000 });
     expect(new URL(await first.evaluate((a) => (a as HTMLAnchorElement).href)).pathname).toMatch(
