@@ -65,3 +65,32 @@ export function buildCommentsFixture(
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** A complete, valid question thread (as a record before parsing); `overrides` replace its fields. */
+export function sampleThread(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    chapter: 'understand/arises',
+    lang: 'en',
+    kind: 'question',
+    title: 'Which side ends in TIME_WAIT?',
+    author: 'Fixture Reader',
+    date: '2026-11-01',
+    body: 'Is it the client or the server that keeps the **TIME_WAIT** entry?',
+    replies: [
+      {
+        id: 'a1',
+        author: 'Fixture Maintainer',
+        role: 'maintainer',
+        date: '2026-11-02',
+        body: 'The side that sends the first FIN, whichever that is.',
+      },
+    ],
+    accepted: 'a1',
+    ...overrides,
+  };
+}
+
+/** A thread record as the YAML file the import command would write (sanitised, then checked). */
+export function threadFile(record: Record<string, unknown>): string {
+  return threadToYaml(threadSchema.parse(sanitizeRecord(record)));
+}
