@@ -50,6 +50,11 @@ export default defineConfig({
           translations: { 'zh-CN': '理解' },
           items: [{ autogenerate: { directory: 'understand' } }],
         },
+        {
+          label: 'Reference',
+          translations: { 'zh-CN': '参考' },
+          items: [{ autogenerate: { directory: 'reference' } }],
+        },
         // The Q&A hub (pages/qa/, pages/zh-cn/qa/); Starlight adds the locale prefix and base path.
         { label: 'Q&A', translations: { 'zh-CN': '问答' }, link: 'qa/' },
       ],
