@@ -51,6 +51,11 @@ export default defineConfig({
           items: [{ autogenerate: { directory: 'understand' } }],
         },
         {
+          label: 'Mitigate',
+          translations: { 'zh-CN': '缓解' },
+          items: [{ autogenerate: { directory: 'mitigate' } }],
+        },
+        {
           label: 'Reference',
           translations: { 'zh-CN': '参考' },
           items: [{ autogenerate: { directory: 'reference' } }],
