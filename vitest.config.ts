@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // site) has its own config, vitest.e2e.config.ts, and runs after `astro build` in scripts/test.ts.
 export default defineConfig({
   test: {
-    include: ['tests/{unit,sim,kernel,content}/**/*.test.ts'],
+    include: ['tests/{unit,sim,kernel,content}/**/*.test.ts', 'tests/unit/**/*.test.tsx'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: process.env.CI ? ['default'] : ['default'],

@@ -5,10 +5,13 @@ import { startStaticServer } from '../../scripts/lib/static-server.ts';
 
 export const CHROMIUM = process.env.TWG_CHROMIUM ?? '/usr/bin/chromium';
 
-/** The two builds scripts/test.ts makes: the normal one, and one under a sub-path built without Chromium. */
+/**
+ * The two builds scripts/test.ts makes: the normal one, and one under a sub-path built without Chromium.
+ * TWG_DIST / TWG_DIST_SUB point the tests at other directories (a helper's own build, say).
+ */
 export const BUILDS = {
-  main: { dir: 'dist', base: '/' },
-  sub: { dir: 'dist-sub', base: '/twg-sub/' },
+  main: { dir: process.env.TWG_DIST ?? 'dist', base: '/' },
+  sub: { dir: process.env.TWG_DIST_SUB ?? 'dist-sub', base: '/twg-sub/' },
 } as const;
 
 export function requireBuild(dir: string): void {
