@@ -98,8 +98,8 @@ describe('threads under each chapter', () => {
       'zh-cn/understand/arises/',
       'qa/',
       'zh-cn/qa/',
-      'qa/general/so-reuseaddr/',
-      'zh-cn/qa/general/so-reuseaddr/',
+      'qa/mitigate/reuseaddr/so-reuseaddr/',
+      'zh-cn/qa/mitigate/reuseaddr/so-reuseaddr/',
     ]) {
       const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
       await page.goto(site + path, { waitUntil: 'load' });
