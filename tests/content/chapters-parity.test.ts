@@ -46,6 +46,10 @@ function skeleton(source: string): Record<string, unknown> {
     details: (text.match(/<details/g) ?? []).length,
     labMarkers: [...text.matchAll(/\{\/\*\s*lab:\s*([\w-]+)/g)].map((m) => m[1]),
     labs: [...text.matchAll(/<(\w+)[^>]*\bclient:(?:visible|load|idle|only)/g)].map((m) => m[1]),
+    // Labs placed through an .astro wrapper carry no client: directive in the MDX: compare them by id and lab.
+    scenarioLabs: [...text.matchAll(/<ScenarioLab\b[^>]*?\bid="([^"]+)"[^>]*?\blab="([^"]+)"/g)].map(
+      (m) => `${m[1]}:${m[2]}`,
+    ),
     headingIds: [...text.matchAll(/<h[2-6] id="([^"]+)"/g)].map((m) => m[1]),
   };
 }

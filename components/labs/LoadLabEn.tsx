@@ -1,0 +1,5 @@
+// The load lab's island entry for English pages: registers only the English labels.
+import '../widgets/runtime/labels-en.ts';
+import './labels-en.ts';
+
+export { LoadLab as default } from './LoadLab.tsx';

@@ -1,0 +1,411 @@
+/**
+ * ScenarioLab — a chapter's live lab: one or more scenarios that differ in one knob (the before and
+ * after of the chapter's point), run by the simulator in the page. Shows the sequence diagram (select
+ * and drop a segment), the timeline (step, back, scrub, play), both state machines or the `ss` tables,
+ * tcpdump, the socket calls, a transcript, the embed hook, and where the lab asks for them the bytes
+ * the application read and counters over time.
+ *
+ * Props (use ScenarioLab.astro, which parses the scenarios at build time):
+ * - `id`: key of this lab's state in the URL fragment (unique on the page).
+ * - `lang`: 'en' | 'zh-CN'.
+ * - `title`, `legend`, `caption`: the lab's name, the variant switch's legend, what to try.
+ * - `variants`: [{ key, label, scenario }], the scenarios to switch between.
+ * - `initial`: the variant shown first; `at`: the instant shown first ('last' segment, 'end', or µs).
+ * - `bytes`, `counters`: show the bytes view / the counters chart.
+ *
+ * State (URL, base64url JSON under `id`): { v: variant key, s: seed, t: instant µs, d: dropped segment
+ * ids }. First render = defaults (so the server-rendered HTML equals the hydrated first render); the
+ * URL state is applied after hydration, a bad one shows a message and the defaults.
+ */
+import type { JSX } from 'preact';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Scenario } from '../../src/sim/types.ts';
+import { EmbedButton } from '../widgets/EmbedButton.tsx';
+import { hostName, labels, normalizeLang } from '../widgets/runtime/i18n.ts';
+import { usePlayback } from '../widgets/runtime/playback.ts';
+import { addDrop, laneStateAt, type Run, runScenario, tableAt, tcpdumpAt } from '../widgets/runtime/run.ts';
+import { formatTime, timeAxis } from '../widgets/runtime/time.ts';
+import { transcript } from '../widgets/runtime/transcript.ts';
+import {
+  type Checked,
+  describeProblem,
+  intField,
+  isRecord,
+  type Problem,
+  readUrlState,
+  writeUrlState,
+} from '../widgets/runtime/urlState.ts';
+import { SequenceDiagram, segmentDetails } from '../widgets/SequenceDiagram.tsx';
+import { SsTable } from '../widgets/SsTable.tsx';
+import { StateMachine, type StateMark } from '../widgets/StateMachine.tsx';
+import { TcpdumpLog } from '../widgets/TcpdumpLog.tsx';
+import { Timeline } from '../widgets/Timeline.tsx';
+import { Transcript } from '../widgets/Transcript.tsx';
+import { byteStreams } from './bytes.ts';
+import { countersOf, notableCalls } from './counters.ts';
+import { counterView, labLabels } from './i18n.ts';
+
+export interface LabVariant {
+  key: string;
+  label: string;
+  scenario: Scenario;
+}
+
+export type At = 'last' | 'end' | number;
+
+export interface ScenarioLabProps {
+  id: string;
+  lang?: string;
+  title: string;
+  legend: string;
+  caption?: string;
+  variants: LabVariant[];
+  initial?: string;
+  at?: At;
+  bytes?: boolean;
+  counters?: boolean;
+}
+
+export interface LabState {
+  v: string;
+  s: number;
+  t: number;
+  d: number[];
+}
+
+export const MAX_T = 86_400_000_000;
+export const MAX_DROPS = 16;
+
+export function validateLabState(raw: unknown, keys: readonly string[]): Checked<LabState> {
+  if (!isRecord(raw)) return { ok: false, problem: { kind: 'shape' } };
+  const v = raw.v;
+  if (typeof v !== 'string' || !keys.includes(v))
+    return { ok: false, problem: { kind: 'field', field: 'v', expected: keys.join(' | ') } };
+  const s = intField(raw.s, 's', 0, 0xffffffff);
+  if (!s.ok) return s;
+  const t = intField(raw.t, 't', 0, MAX_T);
+  if (!t.ok) return t;
+  const d = raw.d ?? [];
+  if (!Array.isArray(d) || d.length > MAX_DROPS)
+    return { ok: false, problem: { kind: 'field', field: 'd', expected: `≤ ${MAX_DROPS} segment ids` } };
+  const drops: number[] = [];
+  for (const x of d) {
+    const c = intField(x, 'd', 1, 1_000_000);
+    if (!c.ok) return c;
+    drops.push(c.value);
+  }
+  return { ok: true, value: { v, s: s.value, t: t.value, d: drops } };
+}
+
+/** The instant a lab opens on. */
+export function instantOf(run: Run, at: At): number {
+  if (typeof at === 'number') return Math.min(run.end, Math.max(0, at));
+  if (at === 'end') return run.end;
+  let t = 0;
+  for (const a of run.seq.arrows) t = Math.max(t, a.arrivedAt ?? a.sentAt);
+  return Math.min(run.end, t);
+}
+
+const chartLang = (lang: string) => (lang === 'zh-CN' ? 'zh-cn' : 'en') as 'en' | 'zh-cn';
+
+export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
+  const lang = normalizeLang(props.lang);
+  const L = labels(lang);
+  const LL = labLabels(lang);
+  const keys = props.variants.map((v) => v.key);
+  const initial =
+    props.initial !== undefined && keys.includes(props.initial) ? props.initial : (keys[0] as string);
+  const at = props.at ?? 'last';
+  const variantOf = (k: string) =>
+    (props.variants.find((x) => x.key === k) ?? props.variants[0]) as LabVariant;
+  const [v, setV] = useState<string>(initial);
+  const [seed, setSeed] = useState<number>(variantOf(initial).scenario.seed);
+  const [drops, setDrops] = useState<number[]>([]);
+  const scenario = variantOf(v).scenario;
+  const run = useMemo(() => runScenario(scenario, { seed, drops }), [scenario, seed, drops.join(',')]);
+  const axis = useMemo(() => timeAxis(run.instants, run.end), [run]);
+  const [tRaw, setTRaw] = useState<number>(() => instantOf(run, at));
+  const t = Math.max(0, Math.min(tRaw, run.end));
+  const [selected, setSelected] = useState<number | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [announce, setAnnounce] = useState('');
+  const touched = useRef(false);
+
+  const setT = useCallback((x: number) => {
+    touched.current = true;
+    setTRaw(Math.round(x));
+  }, []);
+  const pb = usePlayback(axis, run.instants, t, setT);
+
+  useEffect(() => {
+    const read = readUrlState(props.id, (raw) => validateLabState(raw, keys));
+    if (read === null) return;
+    if (read.problem) {
+      setProblem(read.problem);
+      return;
+    }
+    setV(read.state.v);
+    setSeed(read.state.s);
+    setDrops(read.state.d);
+    setTRaw(read.state.t);
+  }, [props.id]);
+
+  const state: LabState = { v, s: seed, t, d: drops };
+  const stateKey = JSON.stringify(state);
+  useEffect(() => {
+    if (!touched.current) return;
+    const id = setTimeout(() => writeUrlState(props.id, JSON.parse(stateKey)), 250);
+    return () => clearTimeout(id);
+  }, [stateKey, props.id]);
+
+  // Both state machines when the run is one connection (two endpoints); else the ss tables say more.
+  const marks =
+    run.lanes.length <= 2
+      ? run.lanes.map((lane, i): StateMark => {
+          const st = laneStateAt(run, lane, t);
+          const host = run.laneHost[lane] ?? lane;
+          const m: StateMark = {
+            label: hostName(lang, host, true),
+            state: st.state,
+            tone: i === 0 ? 'a' : 'b',
+          };
+          if (st.from !== undefined) m.from = st.from;
+          if (st.cause !== undefined) m.cause = st.cause;
+          return m;
+        })
+      : [];
+
+  useEffect(() => {
+    if (pb.playing || !touched.current) return;
+    const parts = marks.length > 0 ? marks.map((m) => `${m.label} ${m.state}`).join(', ') : '';
+    setAnnounce(L.status(formatTime(t, lang), parts));
+  }, [t, pb.playing]);
+
+  const choose = (next: string) => {
+    touched.current = true;
+    pb.pause();
+    const nv = variantOf(next);
+    setV(nv.key);
+    setSeed(nv.scenario.seed);
+    setDrops([]);
+    setSelected(null);
+    // Open the other variant on the instant that makes its point, as the first one did.
+    setTRaw(instantOf(runScenario(nv.scenario, { seed: nv.scenario.seed }), at));
+  };
+  const drop = (segId: number) => {
+    touched.current = true;
+    pb.pause();
+    setDrops(addDrop(run, drops, segId));
+    setSelected(null);
+    setAnnounce(L.droppedStatus(segId));
+  };
+  const undo = () => {
+    touched.current = true;
+    setDrops([]);
+    setSelected(null);
+    setAnnounce(L.undoneStatus);
+  };
+
+  const selArrow = run.seq.arrows.find((a) => a.seg === selected && a.sentAt <= t && a.dropped === undefined);
+  const headingId = `${props.id}-title`;
+  const streams = props.bytes ? byteStreams(run.events, t) : [];
+  // The chart comes with the island entry of labs that draw counters (ScenarioLabChartEn/Zh), so
+  // the other labs' pages do not load it.
+  const Chart = counterView();
+  const series = props.counters && Chart ? countersOf(run) : [];
+  const calls = notableCalls(run, t);
+  const who = (h: string) => hostName(lang, h);
+
+  return (
+    <section
+      class="twg twg-lab not-content"
+      aria-labelledby={headingId}
+      data-widget="scenario-lab"
+      data-lab={props.id}
+      data-variant={v}
+      onKeyDown={(e) => {
+        if (pb.onKey(e)) e.preventDefault();
+      }}
+    >
+      <div class="twg-head">
+        <p class="twg-title" id={headingId}>
+          {props.title}
+        </p>
+        <EmbedButton widget="scenario-lab" stateKey={props.id} state={state} lang={lang} />
+      </div>
+      {props.caption && <p class="twg-caption">{props.caption}</p>}
+      {problem && (
+        <p class="twg-problem" role="alert">
+          {L.badState(describeProblem(problem, lang))}
+        </p>
+      )}
+      {props.variants.length > 1 && (
+        <fieldset class="twg-choices">
+          <legend>{props.legend}</legend>
+          {props.variants.map((x) => (
+            <label key={x.key}>
+              <input
+                type="radio"
+                name={`${props.id}-variant`}
+                value={x.key}
+                checked={v === x.key}
+                onChange={() => choose(x.key)}
+              />{' '}
+              {x.label}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <Timeline axis={axis} t={t} onSeek={setT} playback={pb} lang={lang} />
+      <p class="twg-sr" aria-live="polite">
+        {announce}
+      </p>
+      {props.bytes && (
+        <section class="twg-lab-bytes" aria-label={LL.bytes} data-view="bytes">
+          <p class="twg-h">{LL.bytes}</p>
+          {streams.length === 0 ? (
+            <p class="twg-empty">{LL.bytesEmpty}</p>
+          ) : (
+            streams.map((s) => (
+              <div
+                key={`${s.host}/${s.fd}/${s.start}`}
+                class="twg-lab-stream"
+                data-corrupted={String(s.corrupted)}
+              >
+                <p class="twg-lab-streamname">{LL.stream(who(s.host), s.fd, s.conn)}</p>
+                <p>
+                  <span class="twg-lab-k">{LL.received}</span>{' '}
+                  <code class="twg-lab-data">
+                    {s.chunks.map((c) => (
+                      <mark
+                        key={`${c.seg}-${c.deliveredAt}`}
+                        class={c.old ? 'twg-lab-old' : 'twg-lab-new'}
+                        title={c.old ? LL.old(c.seg, formatTime(c.sentAt, lang)) : LL.fresh(c.seg)}
+                        data-old={String(c.old)}
+                      >
+                        {c.text}
+                      </mark>
+                    ))}
+                  </code>
+                </p>
+                <p>
+                  <span class="twg-lab-k">{LL.readByApp}</span> <code data-read="">{s.read}</code>
+                </p>
+                <p>
+                  <span class="twg-lab-k">{LL.sentByPeer}</span> <code>{s.sent}</code>
+                </p>
+                <p class={s.corrupted ? 'twg-lab-verdict twg-lab-bad' : 'twg-lab-verdict twg-lab-good'}>
+                  {s.corrupted ? LL.corrupted : LL.clean}
+                  {s.chunks
+                    .filter((c) => c.old)
+                    .map((c) => ` ${LL.old(c.seg, formatTime(c.sentAt, lang))}.`)
+                    .join('')}
+                </p>
+              </div>
+            ))
+          )}
+        </section>
+      )}
+      <div class="twg-main">
+        <div class="twg-seqwrap">
+          <SequenceDiagram
+            run={run}
+            axis={axis}
+            t={t}
+            lang={lang}
+            selected={selected}
+            onSelect={setSelected}
+            onDrop={drop}
+          />
+        </div>
+        {marks.length > 0 && (
+          <div class="twg-side">
+            {marks.map((m) => (
+              <StateMachine key={m.label} marks={[m]} lang={lang} />
+            ))}
+          </div>
+        )}
+      </div>
+      <div class="twg-dropbar">
+        <button
+          type="button"
+          class="twg-btn twg-btn-text"
+          disabled={selArrow === undefined}
+          onClick={() => selArrow && drop(selArrow.seg)}
+          data-act="drop"
+        >
+          {selArrow ? L.dropSelected(selArrow.seg) : L.dropSelected(0).replace(/\s*#0$/, '')}
+        </button>
+        {selArrow ? (
+          <span class="twg-details">{segmentDetails(run, selArrow, lang).replace(/\n/g, ' · ')}</span>
+        ) : (
+          <span class="twg-hint">{L.dropHint}</span>
+        )}
+        <span class="twg-drops">
+          {drops.length > 0 ? L.drops(drops.map((d) => `#${d}`).join(', ')) : L.noDrops}
+        </span>
+        {drops.length > 0 && (
+          <button type="button" class="twg-btn twg-btn-text" onClick={undo} data-act="undo">
+            {L.resetDrops}
+          </button>
+        )}
+      </div>
+      {run.truncated && <p class="twg-problem">{L.truncated}</p>}
+      {props.counters && Chart && (
+        <section class="twg-lab-counters" aria-label={LL.counters} data-view="counters">
+          <Chart
+            id={`${props.id}-chart`}
+            lang={chartLang(lang)}
+            title={LL.countersTitle}
+            yLabel={LL.count}
+            start={0}
+            end={Math.max(run.end, 1)}
+            series={series.map((s) => ({
+              id: s.id,
+              label:
+                s.kind === 'tw'
+                  ? LL.tw(who(s.host ?? ''))
+                  : s.kind === 'ports'
+                    ? LL.ports(who(s.host ?? ''))
+                    : LL.fails,
+              t: s.t,
+              v: s.v,
+            }))}
+          />
+        </section>
+      )}
+      <section class="twg-lab-calls" aria-label={LL.calls} data-view="calls">
+        <p class="twg-h">{LL.calls}</p>
+        {calls.length === 0 ? (
+          <p class="twg-empty">{LL.callsEmpty}</p>
+        ) : (
+          <>
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1) */}
+            <ol class="twg-lab-calllist" tabIndex={0}>
+              {calls.map((c) => (
+                <li key={`${c.host}-${c.step}-${c.at}`} data-result={c.result}>
+                  <span class="twg-tstamp">{formatTime(c.at, lang)}</span> {who(c.host)}: {c.call}(
+                  {c.fd ?? ''}) →{' '}
+                  <strong class={c.result === '0' ? undefined : 'twg-lab-err'}>
+                    {c.doneAt > t || c.result === 'pending' ? LL.blocked : c.result}
+                  </strong>
+                  {c.port !== undefined && c.call !== 'recv' ? ` :${c.port}` : ''}
+                  {c.call === 'recv' && c.data !== undefined && c.doneAt <= t ? ` "${c.data}"` : ''}
+                </li>
+              ))}
+            </ol>
+          </>
+        )}
+      </section>
+      <div class="twg-tables">
+        {run.hosts.map((h) => (
+          <SsTable key={h} host={h} rows={tableAt(run, h, t)} lang={lang} />
+        ))}
+      </div>
+      <TcpdumpLog lines={tcpdumpAt(run, t)} lang={lang} />
+      <Transcript sentences={transcript(run, t, lang)} lang={lang} />
+    </section>
+  );
+}
+
+export default ScenarioLab;

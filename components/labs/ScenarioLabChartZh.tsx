@@ -1,0 +1,10 @@
+// The scenario lab's island entry for labs that draw counters over time (Chinese pages): registers the
+// labels and W2's Chart, which the labs without counters leave out of their pages.
+import '../widgets/runtime/labels-zh.ts';
+import './labels-zh.ts';
+import { Chart } from '../widgets/Chart.tsx';
+import { registerCounterView } from './i18n.ts';
+
+registerCounterView(Chart);
+
+export { ScenarioLab as default } from './ScenarioLab.tsx';

@@ -1,0 +1,5 @@
+// The scenario lab's island entry for Chinese pages: registers only the Chinese labels.
+import '../widgets/runtime/labels-zh.ts';
+import './labels-zh.ts';
+
+export { ScenarioLab as default } from './ScenarioLab.tsx';
