@@ -6,9 +6,11 @@ import preact from '@astrojs/preact';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { commentsSearch } from './src/comments/search.ts';
+import { embedBundle } from './src/integrations/embed-bundle.ts';
 import { translationParity } from './src/integrations/translation-parity.ts';
 import { mermaidRehypePlugins } from './src/markdown/mermaid.ts';
 import { remarkMermaid } from './src/markdown/remark-mermaid.ts';
+import { offline } from './src/offline/build.ts';
 
 // Where the site is served. Set SITE_URL (origin) and BASE_PATH (sub-path, e.g. /timewait-guide) when
 // deploying; both default to a local server at the root.
@@ -41,8 +43,10 @@ export default defineConfig({
         'zh-cn': { label: '简体中文', lang: 'zh-CN' },
       },
       logo: { src: './public/logo.svg', alt: 'TIME_WAIT, Explained' },
-      customCss: ['./components/styles/site.css'],
+      customCss: ['./components/styles/site.css', './components/styles/print.css'],
       lastUpdated: false,
+      // Chapters that host an embeddable widget announce its oEmbed response (src/embed/).
+      routeMiddleware: './src/embed/route-data.ts',
       pagination: true,
       sidebar: [
         {
@@ -55,6 +59,7 @@ export default defineConfig({
           translations: { 'zh-CN': '缓解' },
           items: [{ autogenerate: { directory: 'mitigate' } }],
         },
+        { label: 'Playground', translations: { 'zh-CN': '实验场' }, link: 'playground/' },
         {
           label: 'Reference',
           translations: { 'zh-CN': '参考' },
@@ -62,9 +67,16 @@ export default defineConfig({
         },
         // The Q&A hub (pages/qa/, pages/zh-cn/qa/); Starlight adds the locale prefix and base path.
         { label: 'Q&A', translations: { 'zh-CN': '问答' }, link: 'qa/' },
+        // Embed any lab in another site (content/docs/embed.mdx, src/embed/).
+        { label: 'Embed', translations: { 'zh-CN': '嵌入' }, link: 'embed/' },
       ],
       // Chapters end with their reader threads (components/comments/ChapterThreads.astro).
-      components: { MarkdownContent: './components/overrides/MarkdownContent.astro' },
+      components: {
+        // Head: web app manifest, service worker and update notice; Banner: translation staleness notice.
+        Head: './components/overrides/Head.astro',
+        Banner: './components/overrides/Banner.astro',
+        MarkdownContent: './components/overrides/MarkdownContent.astro',
+      },
       expressiveCode: {
         shiki: { langAlias: { sysctl: 'ini' } },
         styleOverrides: { borderRadius: '0.3rem' },
@@ -75,5 +87,9 @@ export default defineConfig({
     commentsSearch(),
     mdx(),
     preact(),
+    // embed/v1/embed.js, resize.js and the widget chunks host pages load by a fixed URL.
+    embedBundle(),
+    // Last: writes the service worker from the final build output (pages, chunks, Pagefind indexes).
+    offline(),
   ],
 });
