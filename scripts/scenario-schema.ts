@@ -1,5 +1,6 @@
-// Writes src/sim/scenario.schema.json, the JSON Schema editors use for scenario files, from the zod
-// schema in src/sim/scenario.ts, then lets Biome format it like every other file in the repository.
+// Writes src/sim/scenario.schema.json, the JSON Schema editors use for scenario files, from the shape
+// description in src/sim/scenario.ts (the same one the parser validates with), then lets Biome format it
+// like every other file in the repository.
 // Run after changing the format: `node scripts/scenario-schema.ts`.
 // tests/sim/scenario-schema.test.ts fails while the committed file is out of date.
 import { spawnSync } from 'node:child_process';

@@ -395,7 +395,10 @@ export class Host {
       return { result: '0', data };
     }
     // tcp_recvmsg(): SOCK_DONE (FIN seen) first, then sk_err, then RCV_SHUTDOWN, then TCP_CLOSE.
-    if (s.rcvFin) return { result: '0', data: '' };
+    if (s.rcvFin) {
+      s.finRead = true;
+      return { result: '0', data: '' };
+    }
     if (s.softError !== undefined) {
       const e = s.softError;
       s.softError = undefined;

@@ -90,9 +90,16 @@ export function observeWith(
 
   const counters: Observation['counters'] = {};
   for (const host of hosts) counters[host] = { ...sim.counters(host) };
+  // What recv() returned to the application, call by call (as the kernel harness reports it) — not
+  // what reached the receive queue: bytes discarded unread (close with unread data, a reset) are absent.
   const received: Observation['received'] = {};
   for (const step of run.script) {
-    if (step.as !== undefined) received[`${step.host}/${step.as}`] = sim.received(step.host, step.as);
+    if (step.as !== undefined) received[`${step.host}/${step.as}`] = '';
+  }
+  for (const c of sim.calls) {
+    if (c.call !== 'recv' || c.fd === undefined || c.data === undefined) continue;
+    const key = `${c.host}/${c.fd}`;
+    if (key in received) received[key] += c.data;
   }
   return {
     observation: { calls: [...sim.calls], snapshots, counters, received, counterSnapshots },

@@ -28,6 +28,17 @@ export interface Profile {
   tsRandomOffset: boolean;
   /** tcp_tw_recycle exists (Linux 2.4–4.11; removed in 4.12 by commit 4396e46187ca). */
   hasTwRecycle: boolean;
+  /**
+   * When TcpExtTW / TcpExtTWKilled count a timewait minisocket: 'schedule' = when it is first scheduled
+   * (Linux 6.x `__inet_twsk_schedule()`: TWKilled if that timeout is ≤ 4 s), 'expiry' = when its
+   * timer fires (Linux 4.x `tw_timer_handler()`, by `tw_kill`).
+   */
+  twCountedAt: 'schedule' | 'expiry';
+  /**
+   * Tail loss probe before the RTO (RFC 8985 §7; Linux `tcp_schedule_loss_probe()`, on by default
+   * since 3.10 with tcp_early_retrans 3). Off: plain RFC 6298 retransmission timer.
+   */
+  tailLossProbe: boolean;
   /** Defaults of the sysctls (a scenario overrides some). */
   sysctl: Sysctls;
   /** Where the constants come from (shown by the fidelity page and the CLI). */
@@ -73,6 +84,8 @@ const linux: Profile = {
   twReuseRule: 'delay-ms',
   tsRandomOffset: true,
   hasTwRecycle: false,
+  twCountedAt: 'schedule',
+  tailLossProbe: true,
   sysctl: linuxSysctls,
   sources: [
     'include/net/tcp.h: TCP_TIMEWAIT_LEN, TCP_TIMEOUT_INIT, TCP_RTO_MIN, TCP_RTO_MAX, TCP_FIN_TIMEOUT',
@@ -90,6 +103,7 @@ const linux411: Profile = {
   name: 'linux-4.11',
   twReuseRule: 'seconds',
   hasTwRecycle: true,
+  twCountedAt: 'expiry',
   sysctl: {
     ...linuxSysctls,
     // Before 4.18 tcp_tw_reuse was a boolean with default 0.
@@ -106,6 +120,7 @@ const linux411: Profile = {
 const rfc793: Profile = {
   ...linux,
   name: 'rfc793',
+  tailLossProbe: false,
   // RFC 793 §3.3: MSL 2 minutes; TIME-WAIT = 2 MSL (RFC 9293 §3.4.2).
   timeWait: 240 * S,
   msl: 120 * S,
@@ -134,6 +149,7 @@ const rfc793: Profile = {
 const freebsd: Profile = {
   ...linux,
   name: 'freebsd',
+  tailLossProbe: false,
   // sys/netinet/tcp_timer.h: TCPTV_MSL 30 s (sysctl net.inet.tcp.msl 30000 ms) → TIME_WAIT 2·MSL = 60 s.
   timeWait: 60 * S,
   msl: 30 * S,
@@ -178,6 +194,7 @@ const macos: Profile = {
 const windows: Profile = {
   ...linux,
   name: 'windows',
+  tailLossProbe: false,
   // TcpTimedWaitDelay: default 120 s per the Windows Server 2003 docs (TechNet cc757512); Windows 2000
   // documented 240 s. The Vista+ default is UNCERTAIN (no primary source found; 120 s is widely quoted).
   timeWait: 120 * S,

@@ -1,18 +1,42 @@
-// The scenario format: the JSON a person writes (validated with zod, exported as a JSON Schema for
-// editors) and its translation into the normalized `Scenario` of types.ts that the runtime consumes.
+// The scenario format: the JSON a person writes (its shape described once, in ./scenario/shape.ts
+// terms: that description is both the validator and the JSON Schema editors use) and its translation
+// into the normalized `Scenario` of types.ts that the runtime consumes.
 //
-// Parsing happens in two passes. The zod schema checks shape: keys, types, enums, duration syntax.
-// The semantic pass then checks meaning: names refer to hosts and sockets that exist, addresses are
-// IPv4, port ranges are ordered, sysctls exist in the chosen profile. Each pass reports every problem it
+// Parsing happens in two passes. The shape pass checks keys, types, enums, duration syntax. The
+// semantic pass then checks meaning: names refer to hosts and sockets that exist, addresses are IPv4,
+// port ranges are ordered, sysctls exist in the chosen profile. Each pass reports every problem it
 // finds, as `<source> at <json.path>: <expected>, got <found>`, in one ScenarioError.
 
-import * as z from 'zod/mini';
-import type { $ZodIssue, $ZodType } from 'zod/v4/core';
 import { DURATION_HINT, DURATION_PATTERN, parseDurationResult } from './duration.ts';
+import { PROFILES } from './profiles.ts';
+import {
+  anyOf,
+  array,
+  boolean,
+  check,
+  doc,
+  type Found,
+  formatPath,
+  type Infer,
+  integer,
+  isRecord,
+  number,
+  object,
+  oneOf,
+  optional as opt,
+  type Problem,
+  record,
+  reference,
+  show,
+  string,
+  suggest,
+  tuple,
+} from './scenario/shape.ts';
+import { COUNTER_NAMES } from './tcp/counters.ts';
+import { STATE_NAMES } from './tcp/tcb.ts';
 import type {
   CallOutcome,
   Comparison,
-  CounterName,
   Endpoint,
   Expectation,
   FaultSpec,
@@ -30,6 +54,8 @@ import type {
   TcpState,
 } from './types.ts';
 
+export { formatPath };
+
 export class ScenarioError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
@@ -44,16 +70,9 @@ export class ScenarioError extends Error {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Vocabulary
+// Vocabulary (profile names, TCP states and counters come from the runtime that implements them)
 
-export const PROFILES = [
-  'linux',
-  'linux-4.11',
-  'rfc793',
-  'freebsd',
-  'macos',
-  'windows',
-] as const satisfies readonly ProfileName[];
+const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
 export const SOCKET_CALLS = [
   'socket',
   'bind',
@@ -67,19 +86,6 @@ export const SOCKET_CALLS = [
   'setsockopt',
 ] as const satisfies readonly SocketCall[];
 export const CALLS = [...SOCKET_CALLS, 'crash', 'reboot'] as const;
-export const TCP_STATES = [
-  'CLOSED',
-  'LISTEN',
-  'SYN_SENT',
-  'SYN_RECEIVED',
-  'ESTABLISHED',
-  'FIN_WAIT_1',
-  'FIN_WAIT_2',
-  'CLOSE_WAIT',
-  'CLOSING',
-  'LAST_ACK',
-  'TIME_WAIT',
-] as const satisfies readonly TcpState[];
 export const ERRNOS = [
   'EADDRINUSE',
   'EADDRNOTAVAIL',
@@ -93,25 +99,6 @@ export const ERRNOS = [
   'EBADF',
   'EHOSTUNREACH',
 ] as const;
-export const COUNTERS = [
-  'TcpActiveOpens',
-  'TcpPassiveOpens',
-  'TcpAttemptFails',
-  'TcpEstabResets',
-  'TcpRetransSegs',
-  'TcpOutRsts',
-  'TcpOutSegs',
-  'TcpInSegs',
-  'TcpExtTW',
-  'TcpExtTWRecycled',
-  'TcpExtTWKilled',
-  'TcpExtTCPTimeWaitOverflow',
-  'TcpExtTCPAbortOnData',
-  'TcpExtTCPAbortOnClose',
-  'TcpExtPAWSActive',
-  'TcpExtPAWSEstab',
-  'TcpExtPAWSPassive',
-] as const satisfies readonly CounterName[];
 export const OPTIONS = [
   'SO_REUSEADDR',
   'SO_REUSEPORT',
@@ -121,97 +108,111 @@ export const OPTIONS = [
 ] as const;
 const SHUTDOWN_HOW = ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'] as const;
 
+const FD = 'the socket it acts on';
+/**
+ * The keys each call takes besides at, host, call and note: those it needs say what they are; those
+ * with '' are optional.
+ */
+const CALL_KEYS: Record<(typeof CALLS)[number], Partial<Record<keyof RawStep, string>>> = {
+  socket: { as: 'a name for the new socket' },
+  bind: { fd: FD, addr: 'the local address, port 0 for an ephemeral one' },
+  listen: { fd: FD, backlog: '' },
+  connect: { fd: FD, addr: 'the remote address' },
+  accept: { fd: FD, as: 'a name for the accepted socket' },
+  send: { fd: FD, data: 'the bytes to send' },
+  recv: { fd: FD, bytes: '' },
+  shutdown: { fd: FD, how: '' },
+  close: { fd: FD },
+  setsockopt: {
+    fd: FD,
+    option: 'SO_REUSEADDR, SO_REUSEPORT, SO_LINGER, TCP_LINGER2 or IP_BIND_ADDRESS_NO_PORT',
+    value: 'the option value',
+  },
+  crash: {},
+  reboot: { quietTime: '' },
+};
+
 // ---------------------------------------------------------------------------------------------------
-// The zod schema of the written form. Only shape here; meaning is checked in `normalize`. zod/mini
-// keeps the browser bundle small (≈8 KB gzipped instead of ≈90 KB for the chainable API).
+// The written form. Only shape here; meaning is checked in `normalize`. Descriptions and examples are
+// for editors (they end up in the JSON Schema).
 
-/** Attach editor documentation (it ends up in the JSON Schema). Each call makes a fresh schema. */
-function doc<T extends z.ZodMiniType>(schema: T, meta: Record<string, unknown>): T {
-  z.globalRegistry.add(schema, meta);
-  return schema;
-}
-
-const durationString = () =>
-  z.string().check(z.regex(new RegExp(DURATION_PATTERN), { error: `expected ${DURATION_HINT}` }));
+const durationString = () => string({ pattern: DURATION_PATTERN, errorMessage: `expected ${DURATION_HINT}` });
 const duration = (description = DURATION_HINT) =>
-  doc(
-    z.union([z.number().check(z.nonnegative()), durationString()], { error: `expected ${DURATION_HINT}` }),
-    {
-      description,
-      examples: ['200ms', '1.5s', '2min', 500],
-    },
-  );
+  doc(anyOf([number({ minimum: 0 }), durationString()], `expected ${DURATION_HINT}`), {
+    description,
+    examples: ['200ms', '1.5s', '2min', 500],
+  });
 
 const instant = () =>
   doc(
-    z.union([z.number().check(z.nonnegative()), durationString(), z.literal('end')], {
-      error: `expected ${DURATION_HINT}, or "end"`,
-    }),
-    { description: 'time since the start of the run, or "end" (the scenario\'s until)' },
+    anyOf([number({ minimum: 0 }), durationString(), oneOf(['end'])], `expected ${DURATION_HINT}, or "end"`),
+    {
+      description: 'time since the start of the run, or "end" (the scenario\'s until)',
+    },
   );
 
 const address = () =>
-  doc(z.string({ error: 'expected an address "ip:port"' }), {
+  string({
     description: 'IPv4 address and port, e.g. "10.0.0.2:80"; port 0 asks for an ephemeral port',
+    errorMessage: 'expected an address "ip:port"',
   });
 
 const ipv4 = () =>
-  doc(z.string({ error: 'expected an IPv4 address' }), { description: 'IPv4 address, e.g. "10.0.0.1"' });
+  string({ description: 'IPv4 address, e.g. "10.0.0.1"', errorMessage: 'expected an IPv4 address' });
 
 const name = () =>
-  z.string().check(
-    z.regex(/^[A-Za-z_][\w.-]*$/, {
-      error: 'expected a name of letters, digits, "_", "-" or "." starting with a letter',
-    }),
-  );
+  string({
+    pattern: '^[A-Za-z_][\\w.-]*$',
+    errorMessage: 'expected a name of letters, digits, "_", "-" or "." starting with a letter',
+  });
 
-const int = () => z.number().check(z.int());
-const bit = () => z.union([z.literal(0), z.literal(1)], { error: 'expected 0 or 1' });
-const probability = () => z.number().check(z.minimum(0), z.maximum(1));
-const opt = z.optional;
+/** A host's name, as declared in "hosts". */
+const hostName = () => reference(doc(name(), { description: 'a host declared in "hosts"' }));
 
-const bilingual = z.strictObject({ en: z.string(), 'zh-cn': z.string() });
+const bit = () => oneOf([0, 1], { errorMessage: 'expected 0 or 1' });
+const probability = () => number({ minimum: 0, maximum: 1 });
 
-const sysctlSchema = doc(
-  z.strictObject({
+const bilingual = object({ en: string(), 'zh-cn': string() });
+
+const sysctlSchema = object(
+  {
     'net.ipv4.ip_local_port_range': opt(
       doc(
-        z.union([z.string(), z.tuple([int(), int()])], {
-          error: 'expected a port range like "32768 60999" or [32768, 60999]',
-        }),
+        anyOf(
+          [string(), tuple([integer(), integer()])],
+          'expected a port range like "32768 60999" or [32768, 60999]',
+        ),
         { description: 'first and last ephemeral port, e.g. "32768 60999" or [32768, 60999]' },
       ),
     ),
-    'net.ipv4.tcp_tw_reuse': opt(
-      z.union([z.literal(0), z.literal(1), z.literal(2)], { error: 'expected 0, 1 or 2' }),
-    ),
+    'net.ipv4.tcp_tw_reuse': opt(oneOf([0, 1, 2], { errorMessage: 'expected 0, 1 or 2' })),
     'net.ipv4.tcp_tw_reuse_delay': opt(
-      doc(int().check(z.minimum(1), z.maximum(60_000)), { description: 'milliseconds (Linux ≥ 6.14)' }),
+      integer({ minimum: 1, maximum: 60_000, description: 'milliseconds (Linux ≥ 6.14)' }),
     ),
     'net.ipv4.tcp_timestamps': opt(bit()),
-    'net.ipv4.tcp_max_tw_buckets': opt(int().check(z.nonnegative())),
-    'net.ipv4.tcp_fin_timeout': opt(doc(int().check(z.minimum(1)), { description: 'seconds' })),
+    'net.ipv4.tcp_max_tw_buckets': opt(integer({ minimum: 0 })),
+    'net.ipv4.tcp_fin_timeout': opt(integer({ minimum: 1, description: 'seconds' })),
     'net.ipv4.tcp_rfc1337': opt(bit()),
     'net.ipv4.tcp_tw_recycle': opt(
       doc(bit(), { description: 'only in the linux-4.11 profile (removed in Linux 4.12)' }),
     ),
-    'net.ipv4.ip_default_ttl': opt(int().check(z.minimum(1), z.maximum(255))),
-    'net.ipv4.tcp_syn_retries': opt(int().check(z.minimum(1), z.maximum(127))),
-  }),
+    'net.ipv4.ip_default_ttl': opt(integer({ minimum: 1, maximum: 255 })),
+    'net.ipv4.tcp_syn_retries': opt(integer({ minimum: 1, maximum: 127 })),
+  },
   { description: 'sysctls this host sets; the profile supplies the rest' },
 );
 
-const hostSchema = z.union(
+const hostSchema = anyOf(
   [
     ipv4(),
-    z.strictObject({
+    object({
       ip: opt(ipv4()),
-      extraIps: opt(z.array(ipv4())),
+      extraIps: opt(array(ipv4())),
       sysctl: opt(sysctlSchema),
-      isn: opt(z.enum(['rfc6528', 'naive'])),
+      isn: opt(oneOf(['rfc6528', 'naive'])),
     }),
   ],
-  { error: 'expected a host: an IPv4 address, or an object with ip, extraIps, sysctl, isn' },
+  'expected a host: an IPv4 address, or an object with ip, extraIps, sysctl, isn',
 );
 
 const linkFields = () => ({
@@ -220,156 +221,162 @@ const linkFields = () => ({
   loss: opt(probability()),
   duplicate: opt(probability()),
   reorder: opt(probability()),
-  bandwidth: opt(
-    doc(z.number().check(z.nonnegative()), { description: 'bits per second; 0 = no serialisation delay' }),
-  ),
-  hops: opt(
-    doc(int().check(z.nonnegative()), { description: 'routers on the path (each takes one off the TTL)' }),
-  ),
+  bandwidth: opt(number({ minimum: 0, description: 'bits per second; 0 = no serialisation delay' })),
+  hops: opt(integer({ minimum: 0, description: 'routers on the path (each takes one off the TTL)' })),
 });
 
-const networkSchema = doc(z.strictObject(linkFields()), {
-  description: 'the link between any two hosts no link names',
-});
-const linkSchema = z.strictObject({ between: z.tuple([name(), name()]), ...linkFields() });
+const networkSchema = object(linkFields(), { description: 'the link between any two hosts no link names' });
+const linkSchema = object({ between: tuple([hostName(), hostName()]), ...linkFields() });
 
-const natSchema = z.strictObject({
+const natSchema = object({
   name: name(),
   address: ipv4(),
-  inside: z.array(name()).check(z.minLength(1)),
+  inside: array(hostName(), { minItems: 1 }),
 });
 
-const sockoptValue = z.union(
-  [z.number(), z.boolean(), z.strictObject({ onoff: bit(), linger: int().check(z.nonnegative()) })],
-  { error: 'expected a number, true/false, or {"onoff": 0|1, "linger": seconds}' },
+const sockoptValue = anyOf(
+  [number(), boolean(), object({ onoff: bit(), linger: integer({ minimum: 0 }) })],
+  'expected a number, true/false, or {"onoff": 0|1, "linger": seconds}',
 );
 
-const note = () =>
-  opt(doc(z.string(), { description: 'free text for the reader; ignored by the simulator' }));
+const note = () => opt(string({ description: 'free text for the reader; ignored by the simulator' }));
 
-const stepSchema = z.strictObject({
+const stepSchema = object({
   at: duration('when the call is made'),
-  host: name(),
-  call: z.enum(CALLS),
+  host: hostName(),
+  call: oneOf(CALLS),
   fd: opt(
     doc(name(), { description: 'the socket this call acts on (a name given by socket or accept "as")' }),
   ),
   as: opt(doc(name(), { description: 'name for the new socket (socket, accept)' })),
   addr: opt(address()),
-  data: opt(z.string()),
-  bytes: opt(int().check(z.positive())),
-  backlog: opt(int().check(z.nonnegative())),
-  how: opt(z.enum(SHUTDOWN_HOW)),
-  option: opt(z.enum(OPTIONS)),
+  data: opt(string()),
+  bytes: opt(integer({ exclusiveMinimum: 0 })),
+  backlog: opt(integer({ minimum: 0 })),
+  how: opt(oneOf(SHUTDOWN_HOW)),
+  option: opt(oneOf(OPTIONS)),
   value: opt(sockoptValue),
-  quietTime: opt(z.boolean()),
+  quietTime: opt(boolean()),
   note: note(),
 });
 
 const flags = () =>
-  z
-    .string()
-    .check(
-      z.regex(/^[SFRPA]+$/, { error: 'expected TCP flags as letters S, F, R, P, A (e.g. "A", "FA", "SA")' }),
-    );
+  string({
+    pattern: '^[SFRPA]+$',
+    errorMessage: 'expected TCP flags as letters S, F, R, P, A (e.g. "A", "FA", "SA")',
+  });
 
 const matchFields = () => ({
-  id: opt(int().check(z.positive())),
-  from: opt(name()),
-  to: opt(name()),
+  id: opt(integer({ exclusiveMinimum: 0 })),
+  from: opt(hostName()),
+  to: opt(hostName()),
   flags: opt(flags()),
-  hasData: opt(z.boolean()),
+  hasData: opt(boolean()),
   after: opt(duration('only segments sent at or after this time')),
-  nth: opt(doc(int().check(z.positive()), { description: 'the nth matching segment (1-based, default 1)' })),
+  nth: opt(integer({ exclusiveMinimum: 0, description: 'the nth matching segment (1-based, default 1)' })),
 });
 
-const faultSchema = doc(
-  z.strictObject({
-    drop: opt(z.strictObject(matchFields())),
-    delay: opt(z.strictObject({ ...matchFields(), by: duration('extra delay') })),
-    duplicate: opt(z.strictObject({ ...matchFields(), by: duration('the copy arrives this much later') })),
+// Exactly one kind per fault: the JSON Schema says so for editors; `normalize` says so for the parser.
+const faultSchema = object(
+  {
+    drop: opt(object(matchFields())),
+    delay: opt(object({ ...matchFields(), by: duration('extra delay') })),
+    duplicate: opt(object({ ...matchFields(), by: duration('the copy arrives this much later') })),
     loop: opt(
-      z.strictObject({ ...matchFields(), hops: int().check(z.positive()), perHop: duration('time per hop') }),
+      object({ ...matchFields(), hops: integer({ exclusiveMinimum: 0 }), perHop: duration('time per hop') }),
     ),
-  }),
+  },
   { description: 'exactly one of drop, delay, duplicate, loop', minProperties: 1, maxProperties: 1 },
 );
 
-const loadSchema = z.strictObject({
-  client: opt(name()),
-  server: opt(name()),
-  rate: doc(z.number().check(z.positive()), { description: 'new requests per second' }),
+const loadSchema = object({
+  client: opt(hostName()),
+  server: opt(hostName()),
+  rate: number({ exclusiveMinimum: 0, description: 'new requests per second' }),
   start: opt(duration('when the load starts (default 0)')),
   duration: duration('how long the load lasts'),
-  request: opt(doc(int().check(z.nonnegative()), { description: 'request bytes (default 100)' })),
-  response: opt(doc(int().check(z.nonnegative()), { description: 'response bytes (default 100)' })),
-  closer: opt(z.enum(['client', 'server'])),
-  requestsPerConnection: opt(int().check(z.positive())),
-  pool: opt(int().check(z.nonnegative())),
+  request: opt(integer({ minimum: 0, description: 'request bytes (default 100)' })),
+  response: opt(integer({ minimum: 0, description: 'response bytes (default 100)' })),
+  closer: opt(oneOf(['client', 'server'])),
+  requestsPerConnection: opt(integer({ exclusiveMinimum: 0 })),
+  pool: opt(integer({ minimum: 0 })),
   dst: opt(
-    z.strictObject({
-      ips: opt(z.array(ipv4()).check(z.minLength(1))),
-      ports: opt(z.array(int()).check(z.minLength(1))),
+    object({
+      ips: opt(array(ipv4(), { minItems: 1 })),
+      ports: opt(array(integer(), { minItems: 1 })),
     }),
   ),
-  src: opt(z.strictObject({ ips: opt(z.array(ipv4())) })),
+  src: opt(object({ ips: opt(array(ipv4())) })),
   sampleEvery: opt(duration('sampling interval (default 1s)')),
 });
 
-const expectSchema = doc(
-  z.strictObject({
-    at: opt(instant()),
-    host: opt(name()),
-    socket: opt(z.strictObject({ local: opt(address()), remote: opt(address()) })),
-    state: opt(z.enum([...TCP_STATES, 'NONE'])),
-    count: opt(z.enum(TCP_STATES)),
-    step: opt(int().check(z.nonnegative())),
-    result: opt(z.union([z.literal(0), z.enum(['0', ...ERRNOS, 'pending'])])),
-    counter: opt(z.string()),
-    fd: opt(name()),
-    received: opt(z.string()),
-    equals: opt(z.number()),
-    atLeast: opt(z.number()),
-    atMost: opt(z.number()),
-    note: note(),
-  }),
+/** The kinds of expectation (the kind follows from which of these keys is present) and the keys each takes. */
+const EXPECTATION_KEYS = {
+  state: ['at', 'host', 'socket', 'state'],
+  count: ['at', 'host', 'count', 'equals', 'atLeast', 'atMost'],
+  step: ['step', 'result'],
+  counter: ['at', 'host', 'counter', 'equals', 'atLeast', 'atMost'],
+  received: ['host', 'fd', 'received'],
+} as const;
+const EXPECTATION_FORMS =
+  'one of {at, host, socket?, state} | {at, host, count, equals|atLeast|atMost} | {step, result} | {at, host, counter, equals|atLeast|atMost} | {host, fd, received}';
+
+const expectSchema = object(
   {
-    description:
-      'one of: {at, host, socket?, state} | {at, host, count, equals|atLeast|atMost} | {step, result} | {at, host, counter, equals|atLeast|atMost} | {host, fd, received}',
+    at: opt(instant()),
+    host: opt(hostName()),
+    socket: opt(object({ local: opt(address()), remote: opt(address()) })),
+    state: opt(oneOf([...STATE_NAMES, 'NONE'])),
+    count: opt(oneOf(STATE_NAMES)),
+    step: opt(integer({ minimum: 0 })),
+    result: opt(oneOf([0, '0', ...ERRNOS, 'pending'])),
+    counter: opt(string()),
+    fd: opt(name()),
+    received: opt(string()),
+    equals: opt(number()),
+    atLeast: opt(number()),
+    atMost: opt(number()),
+    note: note(),
   },
+  { description: EXPECTATION_FORMS },
 );
 
-export const scenarioInputSchema = doc(
-  z.strictObject({
-    $schema: opt(z.string()),
-    version: opt(z.literal(1)),
+export const scenarioInputSchema = object(
+  {
+    $schema: opt(string()),
+    version: opt(oneOf([1])),
     name: opt(name()),
     title: opt(bilingual),
     description: opt(bilingual),
-    profile: opt(z.enum(PROFILES)),
-    seed: opt(int().check(z.nonnegative())),
+    profile: opt(oneOf(PROFILE_NAMES)),
+    seed: opt(integer({ minimum: 0 })),
     until: opt(duration('the run stops here (default 3min)')),
-    hosts: z.record(name(), hostSchema),
+    hosts: record(name(), hostSchema, {
+      errorMessage: 'expected an object of hosts by name, e.g. {"client": "10.0.0.1"}',
+    }),
     network: opt(networkSchema),
-    links: opt(z.array(linkSchema)),
-    nat: opt(z.array(natSchema)),
-    script: opt(z.array(stepSchema)),
-    faults: opt(z.array(faultSchema)),
+    links: opt(array(linkSchema)),
+    nat: opt(array(natSchema)),
+    script: opt(array(stepSchema)),
+    faults: opt(array(faultSchema)),
     load: opt(loadSchema),
-    snapshots: opt(z.array(duration('an instant at which to record every socket table'))),
-    expect: opt(z.array(expectSchema)),
-  }),
+    snapshots: opt(array(duration('an instant at which to record every socket table'))),
+    expect: opt(array(expectSchema)),
+  },
   { title: 'TIME_WAIT simulator scenario', description: 'A scenario for the TIME_WAIT, Explained simulator' },
 );
 
-export type ScenarioInput = z.input<typeof scenarioInputSchema>;
+export type ScenarioInput = Infer<typeof scenarioInputSchema>;
+type Parsed = ScenarioInput;
+type RawStep = Infer<typeof stepSchema>;
 
 /** The JSON Schema editors use (scenario files point at it with "$schema"). */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(scenarioInputSchema, { io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
+  // The description is JSON Schema already; the round trip drops the type-level markers.
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    ...JSON.parse(JSON.stringify(scenarioInputSchema)),
+  };
 }
 
 /** The schema file's exact text (scripts/scenario-schema.ts writes it; a test compares). */
@@ -399,223 +406,35 @@ const DEFAULT_LINK: Omit<LinkSpec, 'between'> = {
  * problem. `source` (a file name) prefixes each message and supplies the default name.
  */
 export function parseScenario(json: unknown, source = 'scenario'): Scenario {
-  const parsed = scenarioInputSchema.safeParse(json);
-  if (!parsed.success) {
-    const shape = parsed.error.issues.map((issue) => formatIssue(source, json, issue));
+  const format = (p: Problem) => `${source} at ${formatPath(p.path)}: ${p.message}`;
+  const shape: Problem[] = [];
+  const hostRefs: Found[] = [];
+  check(scenarioInputSchema, json, [], shape, hostRefs);
+  if (shape.length > 0) {
     // The meaning pass needs a well-formed document, but misspelt host names are worth reporting
-    // together with shape problems, so check those on the raw JSON.
-    const taken = new Set(parsed.error.issues.map((issue) => formatPath(issue.path)));
-    const names = unknownHostNames(json).filter((p) => !taken.has(formatPath(p.path)));
-    throw new ScenarioError([
-      ...shape,
-      ...names.map((p) => `${source} at ${formatPath(p.path)}: ${p.message}`),
-    ]);
+    // together with shape problems, so check the names the shape pass found against `hosts`.
+    const hosts = isRecord(json) ? json.hosts : undefined;
+    const declared = isRecord(hosts) ? Object.keys(hosts) : [];
+    const taken = new Set(shape.map((p) => formatPath(p.path)));
+    for (const { path, value } of hostRefs) {
+      if (
+        declared.length &&
+        typeof value === 'string' &&
+        !declared.includes(value) &&
+        !taken.has(formatPath(path))
+      )
+        shape.push({ path, message: unknownHost(value, declared) });
+    }
+    throw new ScenarioError(shape.map(format));
   }
   const problems: Problem[] = [];
-  const scenario = normalize(parsed.data, source, problems);
-  if (problems.length > 0) {
-    throw new ScenarioError(problems.map((p) => `${source} at ${formatPath(p.path)}: ${p.message}`));
-  }
+  const scenario = normalize(json as Parsed, source, problems);
+  if (problems.length > 0) throw new ScenarioError(problems.map(format));
   return scenario;
 }
 
-interface Problem {
-  path: PropertyKey[];
-  message: string;
-}
-
-type Issue = $ZodIssue;
-
-/** Host names used in the raw document that `hosts` does not declare (when `hosts` is an object). */
-function unknownHostNames(json: unknown): Problem[] {
-  const doc = json as Record<string, unknown> | null;
-  if (doc === null || typeof doc !== 'object') return [];
-  const hosts = doc.hosts;
-  if (hosts === null || typeof hosts !== 'object' || Array.isArray(hosts)) return [];
-  const declared = Object.keys(hosts);
-  const problems: Problem[] = [];
-  const check = (value: unknown, path: PropertyKey[]) => {
-    if (typeof value === 'string' && !declared.includes(value)) {
-      problems.push({
-        path,
-        message: `expected a host (one of ${declared.join(', ')}), got ${show(value)}${suggest(value, declared)}`,
-      });
-    }
-  };
-  const list = (key: string): unknown[] => (Array.isArray(doc[key]) ? (doc[key] as unknown[]) : []);
-  const field = (o: unknown, k: string): unknown =>
-    o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined;
-  list('script').forEach((step, i) => {
-    check(field(step, 'host'), ['script', i, 'host']);
-  });
-  list('expect').forEach((e, i) => {
-    check(field(e, 'host'), ['expect', i, 'host']);
-  });
-  list('links').forEach((l, i) => {
-    const between = field(l, 'between');
-    if (Array.isArray(between)) for (const [j, h] of between.entries()) check(h, ['links', i, 'between', j]);
-  });
-  list('nat').forEach((n, i) => {
-    const inside = field(n, 'inside');
-    if (Array.isArray(inside)) for (const [j, h] of inside.entries()) check(h, ['nat', i, 'inside', j]);
-  });
-  list('faults').forEach((f, i) => {
-    for (const kind of ['drop', 'delay', 'duplicate', 'loop']) {
-      for (const key of ['from', 'to']) check(field(field(f, kind), key), ['faults', i, kind, key]);
-    }
-  });
-  for (const key of ['client', 'server']) check(field(doc.load, key), ['load', key]);
-  return problems;
-}
-
-function formatIssue(source: string, json: unknown, issue: Issue): string {
-  let path = [...issue.path];
-  const value = valueAt(json, path);
-  let message: string;
-  switch (issue.code) {
-    case 'invalid_type':
-      message =
-        value === undefined
-          ? `expected ${article(issue.expected)}, found nothing`
-          : `expected ${article(issue.expected)}, got ${show(value)}`;
-      break;
-    case 'invalid_value': {
-      const values = issue.values.map((v) => JSON.stringify(v));
-      message =
-        values.length === 1
-          ? `expected ${values[0]}, got ${show(value)}`
-          : `expected one of ${issue.values.join(', ')}, got ${show(value)}${suggest(value, issue.values)}`;
-      break;
-    }
-    case 'unrecognized_keys': {
-      const allowed = objectKeysAt(scenarioInputSchema, issue.path);
-      const known = allowed.length ? ` (expected one of ${allowed.join(', ')})` : '';
-      if (issue.keys.length === 1) {
-        const key = issue.keys[0] as string;
-        path = [...issue.path, key];
-        message = `unknown key "${key}"${known}${suggest(key, allowed)}`;
-      } else {
-        message = `unknown keys ${issue.keys.map((k) => `"${k}"`).join(', ')}${known}`;
-      }
-      break;
-    }
-    case 'too_small':
-      message = `expected ${issue.origin === 'array' ? 'at least ' + issue.minimum + ' item(s)' : (issue.inclusive ? '≥ ' : '> ') + issue.minimum}, got ${show(value)}`;
-      break;
-    case 'too_big':
-      message = `expected ${issue.origin === 'array' ? 'at most ' + issue.maximum + ' item(s)' : (issue.inclusive ? '≤ ' : '< ') + issue.maximum}, got ${show(value)}`;
-      break;
-    default:
-      message = `${issue.message}, got ${show(value)}`;
-  }
-  return `${source} at ${formatPath(path)}: ${message}`;
-}
-
-/** The keys the object schema at `path` accepts (walking optional, array, record, union, tuple). */
-function objectKeysAt(schema: $ZodType, path: readonly PropertyKey[]): string[] {
-  let candidates: $ZodType[] = [schema];
-  const expand = (list: $ZodType[]): $ZodType[] =>
-    list.flatMap((s) => {
-      const def = s._zod.def as unknown as Record<string, unknown> & { type: string };
-      if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') {
-        return expand([def.innerType as $ZodType]);
-      }
-      if (def.type === 'union') return expand(def.options as $ZodType[]);
-      return [s];
-    });
-  for (const key of path) {
-    candidates = expand(candidates).flatMap((s) => {
-      const def = s._zod.def as unknown as Record<string, unknown> & { type: string };
-      if (def.type === 'object') {
-        const child = (def.shape as Record<string, $ZodType>)[String(key)];
-        return child ? [child] : [];
-      }
-      if (def.type === 'array') return [def.element as $ZodType];
-      if (def.type === 'record') return [def.valueType as $ZodType];
-      if (def.type === 'tuple') {
-        const item = (def.items as $ZodType[])[Number(key)];
-        return item ? [item] : [];
-      }
-      return [];
-    });
-  }
-  const keys = new Set<string>();
-  for (const s of expand(candidates)) {
-    const def = s._zod.def as unknown as Record<string, unknown> & { type: string };
-    if (def.type === 'object') for (const k of Object.keys(def.shape as object)) keys.add(k);
-  }
-  return [...keys];
-}
-
-function article(expected: string): string {
-  if (expected === 'object' || expected === 'array' || expected === 'integer') return `an ${expected}`;
-  if (expected === 'string' || expected === 'number' || expected === 'boolean') return `a ${expected}`;
-  return expected;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-}
-
-/** ' (did you mean "connect"?)' when the value is a near miss of one of the allowed strings. */
-function suggest(value: unknown, allowed: readonly unknown[]): string {
-  if (typeof value !== 'string') return '';
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const a of allowed) {
-    if (typeof a !== 'string') continue;
-    const v = value.toLowerCase();
-    const x = a.toLowerCase();
-    // A missing prefix ('TWRecycled' for 'TcpExtTWRecycled') counts as a near miss too.
-    const d = x.endsWith(v) && v.length >= 4 ? 1 : editDistance(v, x);
-    if (d < bestDistance) {
-      best = a;
-      bestDistance = d;
-    }
-  }
-  return best === undefined ? '' : ` (did you mean "${best}"?)`;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j] as number;
-      row[j] = Math.min(
-        (row[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      prev = tmp;
-    }
-  }
-  return row[b.length] as number;
-}
-
-function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = json;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
-}
-
-/** ['script', 3, 'call'] → 'script[3].call'; keys that are not identifiers are quoted. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(top level)';
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += out === '' ? key : `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-}
+const unknownHost = (name: string, declared: string[]) =>
+  `expected a host (one of ${declared.join(', ')}), got ${show(name)}${suggest(name, declared)}`;
 
 // ---------------------------------------------------------------------------------------------------
 // The semantic pass
@@ -625,8 +444,6 @@ const IPV4_RE = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1
 export function isIpv4(s: string): boolean {
   return IPV4_RE.test(s);
 }
-
-type Parsed = z.output<typeof scenarioInputSchema>;
 
 function normalize(input: Parsed, source: string, problems: Problem[]): Scenario {
   const fail = (path: PropertyKey[], message: string) => problems.push({ path, message });
@@ -652,7 +469,7 @@ function normalize(input: Parsed, source: string, problems: Problem[]): Scenario
     const path = typeof raw === 'string' ? ['hosts', hostName] : ['hosts', hostName, 'ip'];
     const ip = spec.ip ?? `10.0.0.${i + 1}`;
     checkIp(ip, path);
-    const extraIps = spec.extraIps ?? [];
+    const extraIps = [...(spec.extraIps ?? [])];
     for (const [j, extra] of extraIps.entries()) checkIp(extra, ['hosts', hostName, 'extraIps', j]);
     for (const [j, addr] of [ip, ...extraIps].entries()) {
       const owner = ipOwner.get(addr);
@@ -667,8 +484,8 @@ function normalize(input: Parsed, source: string, problems: Problem[]): Scenario
     hosts[hostName] = { ip, extraIps, sysctl, isn: spec.isn ?? 'rfc6528' };
   });
   const hostExists = (h: string, path: PropertyKey[]): boolean => {
-    if (h in hosts) return true;
-    fail(path, `expected a host (one of ${hostNames.join(', ')}), got ${show(h)}${suggest(h, hostNames)}`);
+    if (Object.hasOwn(hosts, h)) return true;
+    fail(path, unknownHost(h, hostNames));
     return false;
   };
 
@@ -744,55 +561,38 @@ function normalize(input: Parsed, source: string, problems: Problem[]): Scenario
   for (const h of hostNames) sockets.set(h, new Map());
   const script: ScriptStep[] = ordered.map(({ raw, index, at }) => normalizeStep(raw, index, at));
 
-  function normalizeStep(
-    raw: Parsed['script'] extends (infer T)[] | undefined ? T : never,
-    index: number,
-    at: Micros,
-  ): ScriptStep {
+  function normalizeStep(raw: RawStep, index: number, at: Micros): ScriptStep {
     const path = (key: string): PropertyKey[] => ['script', index, key];
     if (at > until)
       fail(
         path('at'),
         `expected a time within the run (until ${show(input.until ?? '3min')}), got ${show(raw.at)}`,
       );
-    const step: ScriptStep = { index, at, host: raw.host, call: raw.call };
+    const { call } = raw;
+    const step: ScriptStep = { index, at, host: raw.host, call };
     const known = hostExists(raw.host, path('host'));
     const names = sockets.get(raw.host);
-    const needs = (key: keyof typeof raw, what: string) => {
-      if (raw[key] === undefined) fail(path(key), `${raw.call} needs "${key}" (${what}), found nothing`);
-    };
-    const forbid = (...keys: (keyof typeof raw)[]) => {
-      for (const key of keys) {
-        if (raw[key] !== undefined && key !== 'note')
-          fail(path(key), `${raw.call} takes no "${key}", got ${show(raw[key])}`);
-      }
-    };
-    const call = raw.call;
-    const isHostAction = call === 'crash' || call === 'reboot';
-    if (isHostAction) {
-      forbid('fd', 'as', 'addr', 'data', 'bytes', 'backlog', 'how', 'option', 'value');
-      if (call === 'crash') forbid('quietTime');
-      if (call === 'reboot') step.quietTime = raw.quietTime ?? false;
-      return step;
+    const takes = CALL_KEYS[call];
+    for (const [key, value] of Object.entries(raw)) {
+      if (!Object.hasOwn(takes, key) && !['at', 'host', 'call', 'note'].includes(key))
+        fail(path(key), `${call} takes no "${key}", got ${show(value)}`);
     }
-    forbid('quietTime');
-    if (call === 'socket') {
-      needs('as', 'a name for the new socket');
-      forbid('fd', 'addr', 'data', 'bytes', 'backlog', 'how', 'option', 'value');
-    } else {
-      needs('fd', 'the socket it acts on');
-      if (raw.fd !== undefined && known && names && !names.has(raw.fd)) {
+    for (const [key, what] of Object.entries(takes)) {
+      if (what && raw[key as keyof RawStep] === undefined)
+        fail(path(key), `${call} needs "${key}" (${what}), found nothing`);
+    }
+    if (call === 'reboot') step.quietTime = raw.quietTime ?? false;
+    if (raw.fd !== undefined && takes.fd) {
+      if (known && names && !names.has(raw.fd)) {
         const all = [...names.keys()];
         fail(
           path('fd'),
           `expected a socket created earlier on "${raw.host}"${all.length ? ` (one of ${all.join(', ')})` : ' (none yet)'}, got ${show(raw.fd)}${suggest(raw.fd, all)}`,
         );
       }
-      if (raw.fd !== undefined) step.fd = raw.fd;
+      step.fd = raw.fd;
     }
-    if (call === 'accept') needs('as', 'a name for the accepted socket');
-    else if (call !== 'socket') forbid('as');
-    if (raw.as !== undefined) {
+    if (raw.as !== undefined && takes.as) {
       step.as = raw.as;
       if (known && names) {
         const earlier = names.get(raw.as);
@@ -801,44 +601,27 @@ function normalize(input: Parsed, source: string, problems: Problem[]): Scenario
         else names.set(raw.as, index);
       }
     }
-    if (call === 'bind' || call === 'connect') {
-      needs(
-        'addr',
-        call === 'bind' ? 'the local address, port 0 for an ephemeral one' : 'the remote address',
-      );
-      if (raw.addr !== undefined) step.addr = endpoint(raw.addr, path('addr'), call === 'bind');
-    } else forbid('addr');
-    if (call === 'send') {
-      needs('data', 'the bytes to send');
-      if (raw.data !== undefined) step.data = raw.data;
-    } else forbid('data');
-    if (call === 'recv') {
-      if (raw.bytes !== undefined) step.bytes = raw.bytes;
-    } else forbid('bytes');
+    if (raw.addr !== undefined && takes.addr) step.addr = endpoint(raw.addr, path('addr'), call === 'bind');
+    if (raw.data !== undefined && takes.data) step.data = raw.data;
+    if (raw.bytes !== undefined && takes.bytes !== undefined) step.bytes = raw.bytes;
     if (call === 'listen') step.backlog = raw.backlog ?? 128;
-    else forbid('backlog');
     if (call === 'shutdown') step.how = raw.how ?? 'SHUT_WR';
-    else forbid('how');
-    if (call === 'setsockopt') {
-      needs('option', 'SO_REUSEADDR, SO_REUSEPORT, SO_LINGER, TCP_LINGER2 or IP_BIND_ADDRESS_NO_PORT');
-      needs('value', 'the option value');
-      if (raw.option !== undefined && raw.value !== undefined) {
-        step.option = raw.option;
-        const v = raw.value;
-        if (raw.option === 'SO_LINGER') {
-          if (typeof v === 'object') step.value = { onoff: v.onoff, linger: v.linger };
-          else fail(path('value'), `SO_LINGER expects {"onoff": 0|1, "linger": seconds}, got ${show(v)}`);
-        } else if (typeof v === 'object') {
-          fail(path('value'), `${raw.option} expects a number or true/false, got ${show(v)}`);
-        } else {
-          step.value = typeof v === 'boolean' ? (v ? 1 : 0) : v;
-          if (raw.option === 'TCP_LINGER2' && (step.value as number) > 120) {
-            // Linux caps TCP_LINGER2 at TCP_FIN_TIMEOUT_MAX (120 s) in do_tcp_setsockopt().
-            fail(path('value'), `TCP_LINGER2 is at most 120 seconds (TCP_FIN_TIMEOUT_MAX), got ${show(v)}`);
-          }
+    if (call === 'setsockopt' && raw.option !== undefined && raw.value !== undefined) {
+      step.option = raw.option;
+      const v = raw.value;
+      if (raw.option === 'SO_LINGER') {
+        if (typeof v === 'object') step.value = { onoff: v.onoff, linger: v.linger };
+        else fail(path('value'), `SO_LINGER expects {"onoff": 0|1, "linger": seconds}, got ${show(v)}`);
+      } else if (typeof v === 'object') {
+        fail(path('value'), `${raw.option} expects a number or true/false, got ${show(v)}`);
+      } else {
+        step.value = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+        if (raw.option === 'TCP_LINGER2' && step.value > 120) {
+          // Linux caps TCP_LINGER2 at TCP_FIN_TIMEOUT_MAX (120 s) in do_tcp_setsockopt().
+          fail(path('value'), `TCP_LINGER2 is at most 120 seconds (TCP_FIN_TIMEOUT_MAX), got ${show(v)}`);
         }
       }
-    } else forbid('option', 'value');
+    }
     return step;
   }
 
@@ -894,7 +677,7 @@ function normalize(input: Parsed, source: string, problems: Problem[]): Scenario
     const serverOk = hostExists(server, ['load', 'server']);
     const serverIps = serverOk ? [hosts[server]?.ip ?? '', ...(hosts[server]?.extraIps ?? [])] : [];
     const clientIps = clientOk ? [hosts[client]?.ip ?? '', ...(hosts[client]?.extraIps ?? [])] : [];
-    const dstIps = raw.dst?.ips ?? (serverOk ? [hosts[server]?.ip as string] : []);
+    const dstIps = [...(raw.dst?.ips ?? (serverOk ? [hosts[server]?.ip as string] : []))];
     dstIps.forEach((ip, j) => {
       checkIp(ip, ['load', 'dst', 'ips', j]);
       if (serverOk && isIpv4(ip) && !serverIps.includes(ip)) {
@@ -904,11 +687,11 @@ function normalize(input: Parsed, source: string, problems: Problem[]): Scenario
         );
       }
     });
-    const dstPorts = raw.dst?.ports ?? [80];
+    const dstPorts = [...(raw.dst?.ports ?? [80])];
     dstPorts.forEach((p, j) => {
       if (p < 1 || p > 65535) fail(['load', 'dst', 'ports', j], `expected a port 1–65535, got ${p}`);
     });
-    const srcIps = raw.src?.ips ?? [];
+    const srcIps = [...(raw.src?.ips ?? [])];
     srcIps.forEach((ip, j) => {
       checkIp(ip, ['load', 'src', 'ips', j]);
       if (clientOk && isIpv4(ip) && !clientIps.includes(ip)) {
@@ -962,29 +745,20 @@ function normalize(input: Parsed, source: string, problems: Problem[]): Scenario
     i: number,
   ): Expectation | undefined {
     const path = (key?: string): PropertyKey[] => (key === undefined ? ['expect', i] : ['expect', i, key]);
-    const kinds = (['state', 'count', 'step', 'counter', 'received'] as const).filter(
-      (k) => raw[k] !== undefined,
-    );
-    const shape =
-      'one of {at, host, state}, {at, host, count, equals|atLeast|atMost}, {step, result}, {at, host, counter, equals|atLeast|atMost}, {host, fd, received}';
+    const all = Object.keys(EXPECTATION_KEYS) as (keyof typeof EXPECTATION_KEYS)[];
+    const kinds = all.filter((k) => raw[k] !== undefined);
     if (kinds.length !== 1) {
       fail(
         path(),
-        `expected ${shape}, got ${kinds.length ? `keys ${kinds.join(' and ')} together` : 'none of state, count, step, counter, received'}`,
+        `expected ${EXPECTATION_FORMS}, got ${kinds.length ? `keys ${kinds.join(' and ')} together` : `none of ${all.join(', ')}`}`,
       );
       return undefined;
     }
     const kind = kinds[0] as (typeof kinds)[number];
-    const allowed: Record<typeof kind, string[]> = {
-      state: ['at', 'host', 'socket', 'state'],
-      count: ['at', 'host', 'count', 'equals', 'atLeast', 'atMost'],
-      step: ['step', 'result'],
-      counter: ['at', 'host', 'counter', 'equals', 'atLeast', 'atMost'],
-      received: ['host', 'fd', 'received'],
-    };
+    const allowed: readonly string[] = EXPECTATION_KEYS[kind];
     for (const key of Object.keys(raw)) {
-      if (key !== 'note' && !allowed[kind].includes(key))
-        fail(path(key), `a ${kind} expectation takes no "${key}" (it takes ${allowed[kind].join(', ')})`);
+      if (key !== 'note' && !allowed.includes(key))
+        fail(path(key), `a ${kind} expectation takes no "${key}" (it takes ${allowed.join(', ')})`);
     }
     const need = (key: keyof typeof raw) => {
       if (raw[key] === undefined) fail(path(key), `a ${kind} expectation needs "${key}", found nothing`);
@@ -1040,7 +814,13 @@ function normalize(input: Parsed, source: string, problems: Problem[]): Scenario
         return e;
       }
       case 'count':
-        return { kind: 'count', at: atMicros(), host: host(), state: raw.count as TcpState, ...comparison() };
+        return {
+          kind: 'count',
+          at: atMicros(),
+          host: host(),
+          state: raw.count as TcpState,
+          ...comparison(),
+        };
       case 'step': {
         need('result');
         const step = raw.step as number;
@@ -1054,17 +834,17 @@ function normalize(input: Parsed, source: string, problems: Problem[]): Scenario
       }
       case 'counter': {
         const counter = raw.counter as string;
-        if (!(COUNTERS as readonly string[]).includes(counter)) {
+        if (!(COUNTER_NAMES as readonly string[]).includes(counter)) {
           fail(
             path('counter'),
-            `expected one of ${COUNTERS.join(', ')}, got ${show(counter)}${suggest(counter, COUNTERS)}`,
+            `expected one of ${COUNTER_NAMES.join(', ')}, got ${show(counter)}${suggest(counter, COUNTER_NAMES)}`,
           );
         }
         return { kind: 'counter', at: at(), host: host(), counter, ...comparison() };
       }
       case 'received': {
         const h = host();
-        if (need('fd') && h in hosts && !sockets.get(h)?.has(raw.fd as string)) {
+        if (need('fd') && Object.hasOwn(hosts, h) && !sockets.get(h)?.has(raw.fd as string)) {
           fail(path('fd'), `expected a socket the script names on "${h}", got ${show(raw.fd)}`);
         }
         return { kind: 'received', host: h, fd: raw.fd ?? '', data: raw.received as string };
@@ -1087,8 +867,9 @@ function normalize(input: Parsed, source: string, problems: Problem[]): Scenario
     snapshots: [...snapshots].sort((a, b) => a - b),
     expect,
   };
-  if (input.title) scenario.title = input.title;
-  if (input.description) scenario.description = input.description;
+  // Copies, like every array above: the Scenario never shares objects with the caller's JSON.
+  if (input.title) scenario.title = { ...input.title };
+  if (input.description) scenario.description = { ...input.description };
   if (load) scenario.load = load;
   return scenario;
 }
@@ -1100,7 +881,9 @@ function normalizeSysctls(
   fail: (path: PropertyKey[], message: string) => void,
 ): Partial<Sysctls> {
   const out: Partial<Sysctls> = {};
-  for (const [key, value] of Object.entries(raw) as [keyof Sysctls, unknown][]) {
+  // In the order the format lists them, whatever order the file uses.
+  for (const key of Object.keys(sysctlSchema.properties ?? {}) as (keyof Sysctls)[]) {
+    const value = raw[key];
     if (value === undefined) continue;
     const at = [...path, key];
     if (key === 'net.ipv4.ip_local_port_range') {

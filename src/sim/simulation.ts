@@ -8,6 +8,7 @@ import { Net } from './net.ts';
 import { Prng } from './prng.ts';
 import { getProfile } from './profiles.ts';
 import { COUNTER_NAMES } from './tcp/counters.ts';
+import { isFinAcked } from './tcp/output.ts';
 import type { AnySock } from './tcp/tcb.ts';
 import { ipToNum, LISTEN, numToIp, STATE_NAMES, TwPool } from './tcp/tcb.ts';
 import type { World } from './tcp/world.ts';
@@ -115,12 +116,16 @@ function socketRows(w: World, h: Host): SocketRow[] {
         timer: { kind: 'timewait', remaining: Math.max(0, s.expires - now), retries: 0 },
       };
     }
+    // tcp_diag_get_info(): a listener shows its accept queue and backlog; a connection Recv-Q =
+    // rcv_nxt − copied_seq and Send-Q = write_seq − snd_una, so a received FIN counts one until recv()
+    // has returned end of stream, and our FIN counts one from close()/shutdown() until it is acknowledged.
+    const listen = s.state === LISTEN;
     const row: SocketRow = {
       local: addr(s.lip, s.lport),
-      remote: s.state === LISTEN ? '*:*' : addr(s.rip, s.rport),
+      remote: listen ? '*:*' : addr(s.rip, s.rport),
       state: STATE_NAMES[s.state] ?? 'CLOSED',
-      recvQ: s.state === LISTEN ? (s.acceptQueue?.length ?? 0) : s.rcvBuf.length,
-      sendQ: s.state === LISTEN ? s.backlog : s.sndBuf.length,
+      recvQ: listen ? (s.acceptQueue?.length ?? 0) : s.rcvBuf.length + (s.rcvFin && !s.finRead ? 1 : 0),
+      sendQ: listen ? s.backlog : s.sndBuf.length + (s.finQueued && !isFinAcked(s) ? 1 : 0),
     };
     if (s.rtxTok !== 0) row.timer = { kind: 'on', remaining: Math.max(0, s.rtxAt - now), retries: s.retries };
     if (s.fd !== undefined && !s.orphan && h.fds.get(s.fd) === s) row.fd = s.fd;

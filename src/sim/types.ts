@@ -163,14 +163,24 @@ export interface Observation {
   snapshots: { at: Micros; host: string; sockets: SocketRow[] }[];
   /** nstat-style counters per host at the end of the run (names as nstat prints them). */
   counters: Record<string, Record<string, number>>;
-  /** Everything each named socket received, keyed 'host/fd'. */
+  /**
+   * Everything recv() returned to the application through each named socket, in order, keyed
+   * 'host/fd' ('' when it never read anything). Bytes that reached the receive queue but were never
+   * read (then discarded by close() or a reset) are not included: an observer of the application
+   * could not have seen them. `Simulation.received()` is the other reading: every byte delivered in
+   * order to the socket's receive queue, read or not.
+   */
   received: Record<string, string>;
 }
 
 /**
- * Counter names, as `nstat -az` prints them. TcpExtTW counts sockets that finished TIME_WAIT by timer;
- * TcpExtTWRecycled counts TIME_WAIT entries reused for a new outgoing connection (tcp_tw_reuse);
- * TcpExtTWKilled counts those killed early (tcp_tw_recycle's short timeout, or an RST).
+ * Counter names, as `nstat -az` prints them. TcpExtTW counts timewait minisockets when they are first
+ * scheduled — on entry into TIME_WAIT, or when an orphaned FIN_WAIT_2 is parked as one (Linux 6.x
+ * `__inet_twsk_schedule()`; the `linux-4.11` profile counts when the timer fires instead, as 4.x
+ * `tw_timer_handler()` did); TcpExtTWKilled counts the same event instead when that timeout is at most
+ * 4 s (tcp_tw_recycle's 3.5 × RTO, a short TCP_LINGER2) — a TIME_WAIT ended by a RST is counted
+ * nowhere. TcpExtTWRecycled counts TIME_WAIT entries reused for a new outgoing connection
+ * (tcp_tw_reuse). TcpExtTCPLossProbes counts tail loss probes (`tcp_send_loss_probe()`).
  */
 export type CounterName =
   | 'TcpActiveOpens'
@@ -189,7 +199,8 @@ export type CounterName =
   | 'TcpExtTCPAbortOnClose'
   | 'TcpExtPAWSActive'
   | 'TcpExtPAWSEstab'
-  | 'TcpExtPAWSPassive';
+  | 'TcpExtPAWSPassive'
+  | 'TcpExtTCPLossProbes';
 
 // ---------------------------------------------------------------------------------------------------
 // The scenario, after parsing (src/sim/scenario.ts turns the JSON a person writes into this: every
@@ -378,7 +389,10 @@ export interface Simulation {
   counters(host: string): Record<string, number>;
   /** Every call so far, in the order they were issued. */
   readonly calls: readonly CallRecord[];
-  /** All bytes delivered to the application through a named socket so far. */
+  /**
+   * All bytes delivered in order to a named socket's receive queue so far, whether or not the
+   * application has read them yet (Observation.received counts only what recv() returned).
+   */
   received(host: string, fd: string): string;
   /** Load-generator samples so far (empty without `load`). */
   readonly samples: readonly Sample[];

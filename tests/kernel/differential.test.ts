@@ -39,8 +39,8 @@ interface Case {
   /** Give links their delay through the wire relay (for scenarios that need segments in flight). */
   linkDelay?: boolean;
   /**
-   * Repeat the kernel run (up to `attempts` times) while it fell further behind its schedule than this
-   * (µs; default MAX_LATE, and only for runs up to 20 s).
+   * Repeat the kernel run (up to `attempts` times in all, default 2: one retry) while it fell further
+   * behind its schedule than this (µs; default MAX_LATE). Every retry is announced with a warning.
    */
   maxLate?: Micros;
   attempts?: number;
@@ -59,72 +59,32 @@ const PORT_CHOICE: Allowance = {
     'equally valid — the connections, their states and owners agree',
 };
 
-// Differences every run may show, each understood (DISAGREEMENTS.md has the details). Entries marked
-// SIMULATOR are simulator bugs reported for fixing: once fixed, the entry goes unused and must be removed.
-const COMMON: Allowance[] = [
-  {
-    match: /counter TcpExtTW: \d+ on the kernel, 0 on the simulator/,
-    reason:
-      'SIMULATOR (D1): Linux 6.x counts TcpExtTW when a timewait minisocket is first scheduled ' +
-      '(__inet_twsk_schedule, at entry into TIME_WAIT or orphaned FIN_WAIT_2), not when it expires',
-  },
-  {
-    match: /(CLOSE_WAIT|LAST_ACK|FIN_WAIT_1|CLOSING): (Recv|Send)-Q 1 on the kernel, 0 on the simulator/,
-    reason:
-      "SIMULATOR (D2): ss counts the FIN's sequence number in Recv-Q (rcv_nxt - copied_seq, until the " +
-      'application reads end of stream) and in Send-Q (write_seq - snd_una, until the FIN is acknowledged)',
-  },
-  PORT_CHOICE,
-];
+// Differences every run may show, each understood (DISAGREEMENTS.md has the details). An entry marked
+// SIMULATOR would be a simulator bug reported for fixing: once fixed, it goes unused and must be removed
+// (D1, D2, D3, D4, D7 and D8 were fixed that way).
+const COMMON: Allowance[] = [PORT_CHOICE];
 
 const CASES: Case[] = [
   // The two that wait for a real TIME_WAIT expiry.
   // 5 ms links through the relay, as in the scenario: its 61.1 s snapshot is 5 ms before the expiry.
   { file: 'normal-close-client-first', until: 64_000_000, linkDelay: true },
-  {
-    file: 'lost-final-ack',
-    until: 64_000_000,
-    allow: [
-      {
-        match:
-          /^(the kernel breaks the scenario's expect\[8\] client at 61\.6s|at 61\.6s client: .*TIME_WAIT)/,
-        reason:
-          'D3: Linux retransmits the FIN first as a tail loss probe (RFC 8985; TcpExtTCPLossProbes) about ' +
-          '200 ms after it, then on RTO 200 ms later, so the last FIN (which restarts TIME_WAIT) comes ' +
-          "~0.2 s earlier than after the simulator's RFC 6298 RTO 200 ms + 400 ms",
-      },
-    ],
-  },
+  { file: 'lost-final-ack', until: 64_000_000 },
   { file: 'normal-close-server-first' },
+  // 5 ms links through the relay, as in the scenario: the server's FIN+ACK must reach the client 5 ms
+  // after it is sent, and the 1.027 s snapshot sits 3 ms before that.
   {
     file: 'fin-ack-in-fin-wait-1',
-    allow: [
-      {
-        match: /(at 1\.0(15|29)s (client|server)|expect\[[13]\] client at 1\.0(15|29)s)/,
-        reason:
-          'SIMULATOR (D8): measured on Linux 6.18 with no data exchanged, the delayed ACK of a FIN goes ' +
-          'out 2–4 ms after it (about one jiffy at HZ=250), not ≥ 40 ms: the client reaches FIN_WAIT_2 ' +
-          "before the server's FIN, which then arrives on its own (the end state, TIME_WAIT, agrees)",
-      },
-    ],
+    linkDelay: true,
+    maxLate: 2_000,
+    attempts: 3,
+    onTimeOnly: [1_027_000],
   },
   { file: 'lost-final-ack-no-timewait' },
   { file: 'half-close-no-timer' },
   { file: 'orphan-fin-wait-2-timeout' },
-  {
-    file: 'max-tw-buckets-overflow',
-    allow: [
-      {
-        // 2 when every server FIN arrives after the client's socket was destroyed in FIN_WAIT_2; 1 when
-        // a late-running kernel run let a FIN+ACK reach FIN_WAIT_1 first (overflow at TIME_WAIT instead).
-        match: /^client counter TcpOutRsts: [12] on the kernel, 0 on the simulator$/,
-        reason:
-          'SIMULATOR (D4): Linux overflows already when the orphaned FIN_WAIT_2 is parked ' +
-          '(tcp_time_wait(sk, TCP_FIN_WAIT2, tmo) fails in inet_twsk_alloc), destroys the socket there, ' +
-          "and answers the peer's FIN with RST; the simulator keeps FIN_WAIT_2 and overflows at TIME_WAIT",
-      },
-    ],
-  },
+  // The server closes 100 ms after the client: a run late by that much would let its FIN+ACK reach
+  // the client still in FIN_WAIT_1 (overflow at TIME_WAIT, no RST), so hold it to 50 ms.
+  { file: 'max-tw-buckets-overflow', maxLate: 50_000 },
   { file: 'port-exhaustion' },
   { file: 'port-exhaustion-second-dst-ip' },
   { file: 'port-exhaustion-second-dst-port' },
@@ -149,17 +109,7 @@ const CASES: Case[] = [
     ],
   },
   { file: 'linger-zero' },
-  {
-    file: 'close-with-unread-data',
-    allow: [
-      {
-        match: /^client\/c received "" on the kernel, "unread" on the simulator$/,
-        reason:
-          'D7: contract ambiguity — the kernel harness reports what recv() returned; the simulator ' +
-          'reports bytes that reached the receive queue, even if the application never read them',
-      },
-    ],
-  },
+  { file: 'close-with-unread-data' },
   { file: 'syn-over-server-timewait-accepted' },
   // Both FINs must be in flight at once: links get their 5 ms through the wire relay.
   // Its snapshots are 3 and 7 ms after the closes, 2 ms from a transition: they must be on time.
@@ -174,6 +124,11 @@ const CASES: Case[] = [
   { file: 'rst-in-timewait-rfc1337-0' },
   { file: 'rst-in-timewait-rfc1337-1' },
 ];
+
+/** TWG_KERNEL_ONLY=a,b runs only those scenarios (for working on one; the full list runs otherwise). */
+const ONLY = (process.env.TWG_KERNEL_ONLY ?? '').split(',').filter(Boolean);
+if (ONLY.length > 0) console.warn(`KERNEL DIFFERENTIAL: only ${ONLY.join(', ')} (TWG_KERNEL_ONLY)`);
+const RUN = ONLY.length > 0 ? CASES.filter((c) => ONLY.includes(c.file)) : CASES;
 
 /** Kernel runs at once: each mostly sleeps, but a 2-core machine must still keep to the schedule. */
 const PARALLEL = 8;
@@ -195,6 +150,14 @@ interface Outcome {
   differences: string[];
   kernelExpectationFailures: string[];
   wallMs: number;
+  /** Kernel runs made (1 = on schedule the first time). */
+  runs: number;
+  /** How far the kept kernel run fell behind its schedule (µs). */
+  lateBy: number;
+  /** Instants left out because no run was on time for them. */
+  notCompared: Micros[];
+  /** Every run fell further behind its schedule than the case allows. */
+  late: boolean;
 }
 
 function load(file: string): Scenario {
@@ -223,6 +186,15 @@ function trimmed(sc: Scenario, wanted?: Micros): Scenario {
   };
 }
 
+function ms(us: Micros): string {
+  return `${(us / 1000).toFixed(1)} ms`;
+}
+
+/** 'D5, D6' from the reasons of the allowed differences. */
+function allowedIds(allowed: { reason: string }[]): string {
+  return [...new Set(allowed.map((a) => /^(?:SIMULATOR \()?(D\d+)/.exec(a.reason)?.[1] ?? '?'))].join(', ');
+}
+
 /** Drop TIME_WAIT rows whose timer has run out (see EXPIRED_GRACE). */
 function withoutExpired<T extends Observation>(obs: T): T {
   if (!EXPIRED_GRACE) return obs;
@@ -239,7 +211,16 @@ function withoutExpired<T extends Observation>(obs: T): T {
 
 async function runCase(c: Case): Promise<Outcome> {
   const started = Date.now();
-  const out: Outcome = { file: c.file, differences: [], kernelExpectationFailures: [], wallMs: 0 };
+  const out: Outcome = {
+    file: c.file,
+    differences: [],
+    kernelExpectationFailures: [],
+    wallMs: 0,
+    runs: 0,
+    lateBy: 0,
+    notCompared: [],
+    late: false,
+  };
   try {
     const sc = trimmed(load(c.file), c.until);
     out.scenario = sc;
@@ -249,20 +230,35 @@ async function runCase(c: Case): Promise<Outcome> {
       return out;
     }
     const how = { linkDelay: c.linkDelay === true };
-    // Repeat a short run that fell behind its schedule (steps meant to be apart ran together, or a
-    // snapshot meant for a few ms after an event came too late to see it).
-    const attempts = sc.until <= 20_000_000 ? (c.attempts ?? 2) : 1;
+    // A run that fell behind its schedule (steps meant to be apart ran together, or a snapshot meant
+    // for a few ms after an event came too late to see it) is repeated — once by default — and each
+    // repetition is announced: on a loaded 2-core machine this happens, and it must not pass unseen.
+    const maxLate = c.maxLate ?? MAX_LATE;
+    const attempts = c.attempts ?? 2;
     let kernel = await runOnKernel(sc, how);
-    for (let i = 1; i < attempts && kernel.kernel.lateBy > (c.maxLate ?? MAX_LATE); i++)
+    out.runs = 1;
+    while (kernel.kernel.lateBy > maxLate && out.runs < attempts) {
+      console.warn(
+        `KERNEL RUN LATE: ${c.file}: run ${out.runs} fell ${ms(kernel.kernel.lateBy)} behind its ` +
+          `schedule (limit ${ms(maxLate)}); running it again`,
+      );
       kernel = await runOnKernel(sc, how);
+      out.runs++;
+    }
+    out.lateBy = kernel.kernel.lateBy;
+    out.late = kernel.kernel.lateBy > maxLate;
     let compared = sc;
-    if (kernel.kernel.lateBy > (c.maxLate ?? MAX_LATE)) {
-      console.warn(`${c.file}: the kernel run was ${kernel.kernel.lateBy} µs behind its schedule`);
+    if (kernel.kernel.lateBy > maxLate) {
       const skip = new Set(c.onTimeOnly ?? []);
+      console.warn(
+        `KERNEL RUN LATE: ${c.file}: still ${ms(kernel.kernel.lateBy)} behind after ${out.runs} runs; ` +
+          `timings compared with the tolerance widened by that much` +
+          (skip.size > 0
+            ? `; NOT COMPARED (too late to observe): snapshots at ${[...skip].join(', ')} µs`
+            : ''),
+      );
       if (skip.size > 0) {
-        console.warn(
-          `${c.file}: NOT COMPARED (run too late to observe them): snapshots at ${[...skip].join(', ')} µs`,
-        );
+        out.notCompared = [...skip];
         compared = {
           ...sc,
           snapshots: sc.snapshots.filter((t) => !skip.has(t)),
@@ -320,7 +316,7 @@ describe.skipIf(!available.ok)('kernel vs simulator (linux profile)', () => {
   beforeAll(() => {
     started = Date.now();
     // Longest first, so the two 60 s runs overlap everything else.
-    const order = [...CASES].sort((x, y) => (y.until ?? 0) - (x.until ?? 0));
+    const order = [...RUN].sort((x, y) => (y.until ?? 0) - (x.until ?? 0));
     const promises = limited(
       PARALLEL,
       order.map((c) => () => runCase(c)),
@@ -333,14 +329,30 @@ describe.skipIf(!available.ok)('kernel vs simulator (linux profile)', () => {
   });
 
   afterAll(() => {
+    // One line per scenario: did the kernel and the simulator agree (no difference beyond the
+    // allow-list), how many kernel runs it took, and how late the kept run was.
     const lines = settled
       .sort((a, b) => a.file.localeCompare(b.file))
       .map((o) => {
-        const verdict = o.skipped
-          ? `skipped (${o.skipped})`
-          : o.error
-            ? `error: ${o.error.slice(0, 120)}`
-            : `${o.differences.length} differences, ${o.kernelExpectationFailures.length} kernel expectation failures`;
+        const c = CASES.find((x) => x.file === o.file);
+        let verdict: string;
+        if (o.skipped) verdict = `skipped (${o.skipped})`;
+        else if (o.error) verdict = `error: ${o.error.slice(0, 120)}`;
+        else {
+          const all = [
+            ...o.kernelExpectationFailures.map((f) => `the kernel breaks the scenario's ${f}`),
+            ...o.differences,
+          ];
+          const v = applyAllowances(all, [...(c?.allow ?? []), ...COMMON]);
+          verdict =
+            v.unexpected.length === 0
+              ? `agree${v.allowed.length > 0 ? ` (${v.allowed.length} allowed: ${allowedIds(v.allowed)})` : ''}`
+              : o.late
+                ? `INCONCLUSIVE: ${v.unexpected.length} differences from a run too late to judge`
+                : `DIFFER: ${v.unexpected.length} unexpected`;
+          verdict += `; ${o.runs} run${o.runs === 1 ? '' : 's'}, late ${ms(o.lateBy)}`;
+          if (o.notCompared.length > 0) verdict += `; NOT COMPARED ${o.notCompared.join(', ')} µs`;
+        }
         return `  ${o.file.padEnd(38)} ${(o.wallMs / 1000).toFixed(1).padStart(5)} s  ${verdict}`;
       });
     console.log(
@@ -348,8 +360,8 @@ describe.skipIf(!available.ok)('kernel vs simulator (linux profile)', () => {
     );
   });
 
-  for (const c of CASES) {
-    it(c.file, async () => {
+  for (const c of RUN) {
+    it(c.file, async (ctx) => {
       const o = await (results.get(c.file) as Promise<Outcome>);
       if (o.skipped) console.warn(`KERNEL DIFFERENTIAL: ${c.file} not run on the kernel: ${o.skipped}`);
       expect(o.error, `${c.file}: the run failed`).toBeUndefined();
@@ -362,7 +374,19 @@ describe.skipIf(!available.ok)('kernel vs simulator (linux profile)', () => {
       for (const a of verdict.allowed) console.info(`${c.file}: allowed: ${a.difference} (${a.reason})`);
       for (const a of verdict.unused.filter((x) => !COMMON.includes(x)))
         console.warn(`${c.file}: allowance matched nothing this run (stale?): ${a.match}`);
+      for (const d of verdict.unexpected) console.warn(`${c.file}: DIFFERENCE: ${d}`);
+      // Every kernel run fell behind its schedule (the retry included) and the observations differ:
+      // on this evidence nobody can tell a real disagreement from the lateness (steps that should be
+      // apart ran together, snapshots came after the transitions they were meant to precede). Neither
+      // pass nor fail: skip the test, loudly, so the report shows it was not judged.
+      if (verdict.unexpected.length > 0 && o.late) {
+        const why =
+          `INCONCLUSIVE: every kernel run of ${c.file} fell behind its schedule (last: ${ms(o.lateBy)}); ` +
+          `${verdict.unexpected.length} differences not judged`;
+        console.warn(`KERNEL DIFFERENTIAL ${why}`);
+        ctx.skip(why);
+      }
       expect(verdict.unexpected, `${c.file}: kernel and simulator disagree`).toEqual([]);
-    }, 230_000); // Queued behind others: the longest case (64 s) plus setup, several times over at worst.
+    }, 420_000); // Queued behind others, and repeated when late: a 64 s case took 216 s at load average 45.
   }
 });

@@ -403,9 +403,12 @@ class Worker:
                         rec['doneAt'] = rec['at']  # it did not block
                     self.send({'kind': 'issued', 'record': rec})
                 elif op == 'snapshot':
-                    taken = us_since(self.t0)
-                    self.send({'kind': 'snapshot', 'sockets': self.snapshot(), 'counters': read_counters(),
-                               'takenAt': taken})
+                    # The time is read after the dump, so that a dump that was itself slow (a loaded
+                    # machine) counts as lateness: the table may show what happened up to that moment.
+                    sockets = self.snapshot()
+                    counters = read_counters()
+                    self.send({'kind': 'snapshot', 'sockets': sockets, 'counters': counters,
+                               'takenAt': us_since(self.t0)})
                 elif op == 'end':
                     self.send({'kind': 'end', 'counters': read_counters(), 'received': self.received})
                 elif op == 'exit':

@@ -93,7 +93,33 @@ function stepOf(sc: Scenario, pred: (s: ScriptStep) => boolean): number {
   return found.index;
 }
 
-const T = 30_000;
+/**
+ * Per-test timeout. A run takes its scenario's length plus a few seconds of namespace setup; on a
+ * loaded 2-core machine (load average 40–50 measured while other work ran) setup alone took tens of
+ * seconds, and a late run is repeated once (runOnTime), so allow for two slow runs.
+ */
+const T = 150_000;
+
+/** A run that fell further behind its schedule than this (µs) is repeated once, with a warning. */
+const MAX_LATE = 100_000;
+
+/**
+ * runOnKernel(), repeated once when the run fell behind its schedule (a loaded 2-core machine): the
+ * snapshots of a late run may show later states than the test asks about. A retry is announced, and a
+ * second late run is kept but announced too, so lateness never passes unseen.
+ */
+async function runOnTime(sc: Scenario): Promise<KernelObservation> {
+  let obs = await runOnKernel(sc);
+  if (obs.kernel.lateBy > MAX_LATE) {
+    console.warn(
+      `KERNEL RUN LATE: ${sc.name}: ${obs.kernel.lateBy} µs behind its schedule; running it again`,
+    );
+    obs = await runOnKernel(sc);
+    if (obs.kernel.lateBy > MAX_LATE)
+      console.warn(`KERNEL RUN LATE: ${sc.name}: again ${obs.kernel.lateBy} µs behind; keeping this run`);
+  }
+  return obs;
+}
 
 describe.skipIf(!available.ok)('the real kernel, through the harness', () => {
   it.concurrent(
@@ -113,7 +139,7 @@ describe.skipIf(!available.ok)('the real kernel, through the harness', () => {
         ],
         snapshots: [ms(550), sec(1)],
       });
-      const obs = await runOnKernel(sc);
+      const obs = await runOnTime(sc);
       for (const c of obs.calls) expect(c.result, `step ${c.step} ${c.call}`).toBe('0');
       expect(obs.received['server/s']).toBe('GET /');
       // After the client's FIN: the server sits in CLOSE_WAIT until its application closes.
@@ -154,7 +180,7 @@ describe.skipIf(!available.ok)('the real kernel, through the harness', () => {
         script,
         snapshots: [ms(650)],
       });
-      const obs = await runOnKernel(sc);
+      const obs = await runOnTime(sc);
       const fifth = stepOf(sc, (s) => s.call === 'connect' && s.fd === 'c4');
       const otherPort = stepOf(sc, (s) => s.call === 'connect' && s.fd === 'c5');
       expect(result(obs, fifth)).toBe('EADDRNOTAVAIL');
@@ -206,7 +232,7 @@ describe.skipIf(!available.ok)('the real kernel, through the harness', () => {
         });
       }
       const sc = scenario({ name: 'reuseaddr-time-wait', until: ms(800), script, snapshots: [ms(450)] });
-      const obs = await runOnKernel(sc);
+      const obs = await runOnTime(sc);
       expect(states(obs, 'server', ms(450))).toEqual(['TIME_WAIT', 'TIME_WAIT', 'TIME_WAIT']);
       const bind = (i: number) =>
         result(
@@ -245,7 +271,7 @@ describe.skipIf(!available.ok)('the real kernel, through the harness', () => {
         ],
         snapshots: [ms(250)],
       });
-      const obs = await runOnKernel(sc);
+      const obs = await runOnTime(sc);
       expect(
         result(
           obs,
@@ -276,7 +302,7 @@ describe.skipIf(!available.ok)('the real kernel, through the harness', () => {
         ],
         snapshots: [ms(250)],
       });
-      const obs = await runOnKernel(sc);
+      const obs = await runOnTime(sc);
       expect(obs.counters.server?.TcpExtTCPAbortOnClose).toBe(1);
       expect(obs.counters.server?.TcpOutRsts).toBe(1);
       expect(
@@ -308,7 +334,7 @@ describe.skipIf(!available.ok)('the real kernel, through the harness', () => {
         ],
         snapshots: [ms(450), ms(800)],
       });
-      const obs = await runOnKernel(sc);
+      const obs = await runOnTime(sc);
       // An orphaned FIN_WAIT_2 is parked as a timewait minisocket (tcp_time_wait(sk, TCP_FIN_WAIT2,
       // tmo) when tcp_fin_timeout ≤ 60 s); inet_twsk_alloc() refuses it, so tcp_done() destroys the
       // socket there and then, one overflow per connection...
@@ -336,7 +362,7 @@ describe.skipIf(!available.ok)('the real kernel, through the harness', () => {
         ],
         snapshots: [ms(500)],
       });
-      const obs = await runOnKernel(sc);
+      const obs = await runOnTime(sc);
       expect(states(obs, 'client', ms(500))).toEqual(['TIME_WAIT']);
       // Counted once, when the orphaned FIN_WAIT_2 was parked; moving on to TIME_WAIT re-arms the
       // same timer (inet_twsk_reschedule) and is not counted again.
@@ -365,7 +391,7 @@ describe.skipIf(!available.ok)('the real kernel, through the harness', () => {
           match: { from: 'client', to: 'server', flags: 'S', nth: i + 1 },
         })),
       });
-      const obs = await runOnKernel(sc);
+      const obs = await runOnTime(sc);
       const connect = obs.calls.find((c) => c.call === 'connect');
       expect(connect?.result).toBe('ETIMEDOUT');
       const waited = (connect?.doneAt ?? 0) - (connect?.at ?? 0);
@@ -386,7 +412,7 @@ describe.skipIf(!available.ok)('the real kernel, through the harness', () => {
         script: [...listener(0), ...connection(ms(100), 'c', 's')],
         faults: [{ kind: 'drop', match: { from: 'client', to: 'server', flags: 'S', nth: 1 } }],
       });
-      const obs = await runOnKernel(sc);
+      const obs = await runOnTime(sc);
       expect(obs.kernel.faults).toEqual([{ fault: 0, dropped: 1 }]);
       const connect = obs.calls.find((c) => c.call === 'connect');
       expect(connect?.result).toBe('0');

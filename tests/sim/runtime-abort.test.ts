@@ -121,10 +121,11 @@ describe('FIN_WAIT_2', () => {
     expect(row?.state).toBe('FIN_WAIT_2');
     expect(row?.timer?.kind).toBe('timewait');
     expect(row?.fd).toBeUndefined();
-    // The timer starts when the ACK of our FIN arrives (the server delays that ACK by 40 ms).
+    // The timer starts when the ACK of our FIN arrives: no data was exchanged, so the server's delayed
+    // ACK goes out on the next timer tick (ato 0, 4 ms), not after 40 ms: 5 + 4 + 5 ms.
     const fw2 =
       events.find((e) => e.type === 'state' && e.host === 'client' && e.to === 'FIN_WAIT_2')?.t ?? 0;
-    expect(fw2).toBe(sec(1) + ms(50));
+    expect(fw2).toBe(sec(1) + ms(14));
     sim.runUntil(fw2 + sec(10) - 1);
     expect(statesAt(sim, 'client')).toEqual(['FIN_WAIT_2']);
     sim.runUntil(fw2 + sec(10));
@@ -150,9 +151,10 @@ describe('FIN_WAIT_2', () => {
       option: 'TCP_LINGER2',
       value: 3,
     });
-    const { sim } = run(s, sec(4) + ms(49));
+    // FIN_WAIT_2 from 1.014 s (see above) for 3 s.
+    const { sim } = run(s, sec(4) + ms(14) - 1);
     expect(statesAt(sim, 'client')).toEqual(['FIN_WAIT_2']);
-    sim.runUntil(sec(4) + ms(50));
+    sim.runUntil(sec(4) + ms(14));
     expect(statesAt(sim, 'client')).toEqual([]);
   });
 });

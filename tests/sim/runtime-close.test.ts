@@ -83,11 +83,14 @@ describe('normal close', () => {
   });
 
   it('a FIN that also acknowledges our FIN takes FIN_WAIT_1 straight to TIME_WAIT (via FIN_WAIT_2)', () => {
-    // The server closes as soon as it reads EOF, so its FIN carries the ACK of the client's FIN.
+    // The server has received data, so the ACK of the client's FIN waits 40 ms (ato = TCP_ATO_MIN); it
+    // closes 20 ms after the FIN arrives, so its FIN carries that ACK.
     const s = build({
       script: [
         ...serverSteps(0),
         ...clientConnect(ms(10)),
+        { at: ms(100), host: 'client', call: 'send', fd: 'C', data: 'hi' },
+        { at: ms(200), host: 'server', call: 'recv', fd: 'S' },
         { at: sec(1), host: 'client', call: 'close', fd: 'C' },
         { at: sec(1) + ms(20), host: 'server', call: 'close', fd: 'S' },
       ],

@@ -118,7 +118,7 @@ describe.skipIf(!HAS_RUNTIME)('scenario files on the simulator', async () => {
     expect(d.arrows.filter((a) => a.dropped === 'fault').map((a) => a.flags)).toEqual(['A', 'A']);
     expect(tcpdumpLines(events).filter((l) => l.endsWith('(dropped: fault)'))).toHaveLength(2);
     const rows = observation.snapshots.find(
-      (snap) => snap.host === 'client' && snap.at === 61_600_000,
+      (snap) => snap.host === 'client' && snap.at === 61_400_000,
     )?.sockets;
     expect(ssTable(rows ?? [])).toMatch(/TIME-WAIT .* timer:\(timewait,\d+ms,0\)/);
   });

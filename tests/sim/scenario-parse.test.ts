@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatSeconds, parseDuration, parseDurationResult } from '../../src/sim/duration.ts';
 import { formatPath, parseScenario, ScenarioError } from '../../src/sim/scenario.ts';
+import { COUNTER_NAMES } from '../../src/sim/tcp/counters.ts';
 
 describe('durations', () => {
   it.each([
@@ -271,6 +272,80 @@ describe('parseScenario', () => {
       expect: [{ at: '1s', host: 'client', state: 'CLOSED', count: 'CLOSED' }],
     });
     expect(p[0]).toMatch(/^test.json at expect\[0\]: expected one of .* got keys state and count together$/);
+  });
+
+  it('points inside a host object at the value that is wrong', () => {
+    const json = minimal();
+    (json.hosts as Record<string, unknown>).server = {
+      ip: 7,
+      isn: 'random',
+      sysctl: { 'net.ipv4.tcp_tw_reuse': 3, 'net.ipv4.ip_local_port_range': [1024, 2048.5] },
+    };
+    expect(problems(json)).toEqual([
+      'test.json at hosts.server.ip: expected an IPv4 address, got 7',
+      'test.json at hosts.server.sysctl["net.ipv4.ip_local_port_range"][1]: expected an integer, got 2048.5',
+      'test.json at hosts.server.sysctl["net.ipv4.tcp_tw_reuse"]: expected 0, 1 or 2, got 3',
+      'test.json at hosts.server.isn: expected one of rfc6528, naive, got "random"',
+    ]);
+  });
+
+  it('names each unknown key at its own path, and bad host names as keys', () => {
+    expect(problems({ ...minimal(), scrip: [], hosts: { client: '10.0.0.1', '2nd': '10.0.0.2' } })).toEqual([
+      'test.json at hosts["2nd"]: expected a name of letters, digits, "_", "-" or "." starting with a letter, got the key "2nd"',
+      'test.json at scrip: unknown key "scrip" (expected one of $schema, version, name, title, description, profile, seed, until, hosts, network, links, nat, script, faults, load, snapshots, expect) (did you mean "script"?)',
+      'test.json at script[0].host: expected a host (one of client, 2nd), got "server"',
+      'test.json at script[1].host: expected a host (one of client, 2nd), got "server"',
+      'test.json at script[2].host: expected a host (one of client, 2nd), got "server"',
+    ]);
+    // Keys that objects inherit are unknown keys too.
+    expect(problems({ ...minimal(), toString: 1 })).toEqual([
+      expect.stringMatching(/^test.json at toString: unknown key/),
+    ]);
+  });
+
+  it('rejects a document that is not an object', () => {
+    for (const json of [null, [], 'hosts', 5, undefined]) {
+      expect(problems(json)).toEqual([
+        `test.json at (top level): expected an object, ${json === undefined ? 'found nothing' : `got ${JSON.stringify(json)}`}`,
+      ]);
+    }
+  });
+
+  it('says what is missing', () => {
+    const json = minimal() as Record<string, unknown>;
+    delete json.hosts;
+    (json.script as Record<string, unknown>[])[0] = { host: 'server', as: 'l' };
+    expect(problems(json)).toEqual([
+      'test.json at hosts: expected an object of hosts by name, e.g. {"client": "10.0.0.1"}, found nothing',
+      'test.json at script[0].at: expected a duration like "500us", "200ms", "1.5s", "2min", "1h" or a number of milliseconds, found nothing',
+      expect.stringMatching(
+        /^test.json at script\[0\].call: expected one of socket, bind, .*, found nothing$/,
+      ),
+    ]);
+  });
+
+  it('accepts every counter the simulator keeps', () => {
+    const s = parseScenario({
+      ...minimal(),
+      expect: COUNTER_NAMES.map((counter) => ({ at: 'end', host: 'client', counter, atLeast: 0 })),
+    });
+    expect(s.expect).toHaveLength(COUNTER_NAMES.length);
+  });
+
+  it('returns a scenario that shares nothing with the JSON it was given', () => {
+    const json = {
+      ...minimal(),
+      title: { en: 'T', 'zh-cn': 'T' },
+      hosts: { client: { ip: '10.0.0.1', extraIps: ['10.0.0.3'] }, server: '10.0.0.2' },
+      load: { rate: 1, duration: '1s', dst: { ips: ['10.0.0.2'], ports: [80] } },
+    };
+    const before = JSON.stringify(parseScenario(json));
+    const s = parseScenario(json);
+    json.title.en = 'changed';
+    json.hosts.client.extraIps.push('10.0.0.4');
+    json.load.dst.ips.push('10.0.0.9');
+    json.load.dst.ports.push(81);
+    expect(JSON.stringify(s)).toBe(before);
   });
 
   it('formats paths', () => {

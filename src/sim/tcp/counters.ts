@@ -20,6 +20,7 @@ export const COUNTER_NAMES: readonly CounterName[] = [
   'TcpExtPAWSActive',
   'TcpExtPAWSEstab',
   'TcpExtPAWSPassive',
+  'TcpExtTCPLossProbes',
 ];
 
 export const C_ACTIVE_OPENS = 0;
@@ -39,3 +40,4 @@ export const C_ABORT_ON_CLOSE = 13;
 export const C_PAWS_ACTIVE = 14;
 export const C_PAWS_ESTAB = 15;
 export const C_PAWS_PASSIVE = 16;
+export const C_LOSS_PROBES = 17;

@@ -4,7 +4,8 @@
 import type { Host } from '../host.ts';
 import { C_IN_SEGS, C_PASSIVE_OPENS, C_PAWS_ESTAB, C_PAWS_PASSIVE } from './counters.ts';
 import {
-  armRto,
+  ATO_ZERO_TICK,
+  armXmitTimer,
   cancelRto,
   chooseIsn,
   DELACK_MIN,
@@ -275,9 +276,14 @@ function synchronized(w: World, host: Host, s: Sock, seg: Seg): void {
       s.rttSeq = -1;
     } else if (s.retries > 0 && s.srtt > 0) rttSample(w, s, s.srtt); // undo the backoff
     s.retries = 0;
-    // RFC 6298 §5.2/5.3: stop the timer when all is acknowledged, else restart it.
+    // The probe's segment (or what followed it) is acknowledged: another probe may go out
+    // (tcp_process_tlp_ack()); all data acknowledged ends RTO recovery (back to TCP_CA_Open).
+    if (s.tlpHigh >= 0 && seqGe(seg.ack, s.tlpHigh)) s.tlpHigh = -1;
+    if (seqGe(seg.ack, s.sndMax)) s.caLoss = false;
+    // RFC 6298 §5.2/5.3: stop the timer when all is acknowledged, else restart it (Linux:
+    // tcp_set_xmit_timer(), a loss probe first where the profile has them).
     cancelRto(w, s);
-    if (seqGt(s.sndNxt, s.sndUna)) armRto(w, host, s);
+    if (seqGt(s.sndNxt, s.sndUna)) armXmitTimer(w, host, s, true);
   }
   s.sndWnd = seg.wnd;
   const finAcked = isFinAcked(s);
@@ -317,6 +323,8 @@ function synchronized(w: World, host: Host, s: Sock, seg: Seg): void {
         xmit(w, host, s, ACK, s.sndNxt, '');
       } else if (off < dlen) {
         const bytes = off === 0 ? seg.data : seg.data.slice(off);
+        // tcp_event_data_recv(): the first data segment sets the delayed-ACK timeout to TCP_ATO_MIN.
+        if (s.ato === 0) s.ato = DELACK_MIN;
         s.rcvBuf += bytes;
         s.rcvNxt = seqAdd(s.rcvNxt, bytes.length);
         if (s.keepGot) s.got += bytes;
@@ -347,7 +355,10 @@ function synchronized(w: World, host: Host, s: Sock, seg: Seg): void {
       if (sn === ESTABLISHED || sn === SYN_RECEIVED) {
         host.setState(s, CLOSE_WAIT, 'rcv FIN');
         s.ackPending = false; // a data ACK due now waits with the FIN's
-        scheduleAck(w, s, DELACK_MIN);
+        // tcp_fin() enters pingpong mode, so the ACK is delayed by `ato` (tcp_send_delayed_ack()): 40 ms
+        // once data has arrived, but 0 on a connection that never received any — the timer is set for
+        // the current jiffy and fires on the next tick (measured 2–4 ms at HZ=250).
+        scheduleAck(w, s, s.ato > 0 ? s.ato : ATO_ZERO_TICK);
       } else if (sn === FIN_WAIT_1) {
         // Our FIN is not yet acknowledged (else we would be in FIN_WAIT_2): simultaneous close.
         host.setState(s, CLOSING, 'rcv FIN');

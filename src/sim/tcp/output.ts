@@ -3,7 +3,7 @@
 
 import type { Host } from '../host.ts';
 import { keyedHash } from '../prng.ts';
-import { C_OUT_RSTS, C_OUT_SEGS, C_RETRANS_SEGS } from './counters.ts';
+import { C_LOSS_PROBES, C_OUT_RSTS, C_OUT_SEGS, C_RETRANS_SEGS } from './counters.ts';
 import type { Sock, TwSock } from './tcb.ts';
 import {
   ACK,
@@ -209,7 +209,12 @@ export function output(w: World, host: Host, s: Sock): void {
       sent = true;
     }
     if (seqGt(s.sndNxt, s.sndMax)) s.sndMax = s.sndNxt;
-    if (sent && s.rtxTok === 0) armRto(w, host, s);
+    if (sent) {
+      // tcp_event_new_data_sent(): the RTO starts with the first segment in flight; then
+      // tcp_write_xmit() schedules a loss probe ahead of it (tcp_schedule_loss_probe(sk, false)).
+      if (s.rtxTok === 0) armXmitTimer(w, host, s, true);
+      else if (s.rtxProbe || s.tlpHigh < 0) armXmitTimer(w, host, s, false);
+    }
   }
   if (!sent && s.ackPending) xmit(w, host, s, ACK, s.sndNxt, '');
 }
@@ -239,10 +244,17 @@ export function scheduleAck(w: World, s: Sock, delay = 0): void {
 }
 
 /**
- * TCP_DELACK_MIN (HZ/25 = 40 ms, include/net/tcp.h): how long the ACK of a FIN waits. tcp_fin() puts
- * the socket in pingpong (delayed-ACK) mode, so an application that closes at once sends FIN+ACK.
+ * TCP_DELACK_MIN = TCP_ATO_MIN (HZ/25 = 40 ms, include/net/tcp.h): how long the ACK of a FIN waits once
+ * data has been received. tcp_fin() puts the socket in pingpong (delayed-ACK) mode, so an application
+ * that closes at once sends FIN+ACK.
  */
 export const DELACK_MIN = 40_000;
+
+/**
+ * A delayed ACK with `ato` still 0 (no data received yet) is due at the current jiffy and goes out on
+ * the next timer tick: at most one jiffy, 4 ms at CONFIG_HZ=250 (the measured kernel; 1 ms at HZ=1000).
+ */
+export const ATO_ZERO_TICK = 4_000;
 
 function flushAck(s: Sock, tok: number): void {
   if (s.ackTok !== tok || !s.ackPending) return;
@@ -254,17 +266,98 @@ function flushAck(s: Sock, tok: number): void {
 
 // --- Retransmission timer (RFC 6298).
 
-export function armRto(w: World, host: Host, s: Sock): void {
-  const at = w.engine.now + s.rto;
+export function armRto(w: World, host: Host, s: Sock, delay = s.rto): void {
+  const d = delay > 0 ? delay : 1;
+  const at = w.engine.now + d;
   s.rtxAt = at;
-  s.rtxTok = w.engine.after(s.rto, onRto, s);
+  s.rtxProbe = false;
+  s.rtxTok = d === s.rto ? w.engine.after(d, onRto, s) : w.engine.at(at, onRto, s);
   if (w.on) emitTimer(w, s, 'retransmit', 'set', at);
   void host;
+}
+
+/**
+ * Arm the transmit timer while segments are in flight: the RTO (RFC 6298 §5.1), or — in profiles with
+ * a tail loss probe, when no probe is outstanding and no RTO recovery is under way — a probe ahead of
+ * it (RFC 8985 §7.2; Linux `tcp_schedule_loss_probe()`): PTO = 2·SRTT plus TCP_RTO_MIN when one
+ * segment is in flight (room for the peer's delayed ACK) or TCP_TIMEOUT_MIN_US (2 ms) otherwise,
+ * TCP_TIMEOUT_INIT (1 s) without an RTT sample, and never later than the RTO would fire. `fresh`: the
+ * RTO starts now (first segment in flight, or an ACK advanced SND.UNA: `advancing_rto`); otherwise it
+ * keeps its deadline.
+ */
+export function armXmitTimer(w: World, host: Host, s: Sock, fresh: boolean): void {
+  const now = w.engine.now;
+  const p = w.profile;
+  if (fresh || s.rtxTok === 0) s.rtoDeadline = now + s.rto;
+  else if (!s.rtxProbe) s.rtoDeadline = s.rtxAt;
+  if (!p.tailLossProbe || s.caLoss || s.tlpHigh >= 0 || !canSendData(s.state)) {
+    if (s.rtxTok !== 0 && !s.rtxProbe && !fresh) return; // the RTO stays as it is
+    armRto(w, host, s, s.rtoDeadline - now);
+    return;
+  }
+  let pto = s.srtt > 0 ? 2 * s.srtt + (packetsOut(s) === 1 ? p.rtoMin : TIMEOUT_MIN_US) : p.rtoInit;
+  const rtoDelta = s.rtoDeadline - now;
+  if (rtoDelta > 0 && rtoDelta < pto) pto = rtoDelta;
+  pto = Math.ceil(pto);
+  s.rtxAt = now + pto;
+  s.rtxProbe = true;
+  // A lane per distinct delay is for the few fixed ones; other delays go to the heap.
+  s.rtxTok = pto === s.rto ? w.engine.after(pto, onProbe, s) : w.engine.at(s.rtxAt, onProbe, s);
+  if (w.on) emitTimer(w, s, 'retransmit', 'set', s.rtxAt);
+}
+
+/** TCP_TIMEOUT_MIN_US (include/net/tcp.h): the probe timeout's floor term with several segments out. */
+const TIMEOUT_MIN_US = 2_000;
+
+/** Segments in flight (`packets_out`): data in MSS-sized pieces, plus the FIN. */
+function packetsOut(s: Sock): number {
+  const finOut = s.finSeq >= 0 && !isFinAcked(s) ? 1 : 0;
+  const data = seqDiff(s.sndNxt, s.sndUna) - finOut;
+  return Math.ceil(Math.max(data, 0) / MSS) + finOut;
+}
+
+/**
+ * `tcp_send_loss_probe()`: new data if the window allows, else the last segment in flight again; then
+ * the RTO restarts in full from now (`tcp_rearm_rto()` with icsk_pending cleared). No backoff, and
+ * retries are not counted: the probe is not a timeout.
+ */
+function onProbe(s: Sock, tok: number): void {
+  if (s.rtxTok !== tok) return;
+  s.rtxTok = 0;
+  s.rtxProbe = false;
+  const host = s.host;
+  const w = host.w;
+  if (w.on) emitTimer(w, s, 'retransmit', 'fire');
+  if (!seqGt(s.sndNxt, s.sndUna)) return;
+  s.tlpHigh = s.sndNxt; // at most one probe outstanding, also while output() below arms timers
+  s.rttSeq = -1; // Karn (RFC 6298 §3): no RTT sample from what may be a retransmission
+  const inFlight = seqDiff(s.sndNxt, s.sndUna);
+  const unsent = s.sndBuf.length + (s.finQueued ? 1 : 0) - inFlight;
+  const wndLeft = seqDiff(seqAdd(s.sndUna, s.sndWnd), s.sndNxt);
+  if (unsent > 0 && wndLeft > 0) {
+    output(w, host, s);
+  } else if (s.finSeq >= 0 && seqAdd(s.finSeq, 1) === s.sndNxt) {
+    xmit(w, host, s, FIN | ACK, s.finSeq, '');
+    host.count(C_RETRANS_SEGS);
+  } else {
+    const finOut = s.finSeq >= 0 ? 1 : 0;
+    const data = inFlight - finOut;
+    const len = ((data - 1) % MSS) + 1;
+    const off = data - len;
+    xmit(w, host, s, ACK | PSH, seqAdd(s.sndUna, off), s.sndBuf.slice(off, off + len));
+    host.count(C_RETRANS_SEGS);
+  }
+  s.tlpHigh = s.sndNxt;
+  host.count(C_LOSS_PROBES);
+  if (s.rtxTok !== 0) cancelRto(w, s);
+  s.rtoDeadline = w.engine.now + s.rto;
+  armRto(w, host, s, s.rto);
 }
 
 export function cancelRto(w: World, s: Sock): void {
   if (s.rtxTok === 0) return;
   s.rtxTok = 0;
+  s.rtxProbe = false;
   if (w.on) emitTimer(w, s, 'retransmit', 'cancel');
 }
 
@@ -298,6 +391,9 @@ function onRto(s: Sock, tok: number): void {
   const w = host.w;
   if (w.on) emitTimer(w, s, 'retransmit', 'fire');
   s.retries++;
+  // tcp_enter_loss(): no loss probes until everything sent so far is acknowledged.
+  s.caLoss = true;
+  s.tlpHigh = -1;
   const limit =
     s.state === SYN_SENT
       ? host.sysctl['net.ipv4.tcp_syn_retries']

@@ -161,6 +161,13 @@ export class Sock {
   rcvBuf = '';
   /** The peer's FIN arrived (end of stream). */
   rcvFin = false;
+  /**
+   * recv() has returned end of stream: the FIN's sequence number is consumed (`copied_seq` moves past
+   * it in tcp_recvmsg()), so ss stops counting it in Recv-Q.
+   */
+  finRead = false;
+  /** Delayed-ACK timeout (`icsk_ack.ato`): 0 until the first data segment arrives (tcp_event_data_recv()). */
+  ato = 0;
   /** recv() side closed (shutdown(SHUT_RD), close(), or a reset). */
   rcvShutdown = false;
   /** The application closed the socket: nobody will read; it will not be accepted. */
@@ -182,6 +189,14 @@ export class Sock {
   rttStart = 0;
   rtxTok = 0;
   rtxAt = 0;
+  /** The armed transmit timer is a tail loss probe (ICSK_TIME_LOSS_PROBE), not the RTO. */
+  rtxProbe = false;
+  /** When the RTO would fire (tcp_rto_delta_us()), while a loss probe is armed ahead of it. */
+  rtoDeadline = 0;
+  /** SND.NXT when the last loss probe went out (`tlp_high_seq`); -1 = none outstanding. */
+  tlpHigh = -1;
+  /** An RTO fired and not everything is acknowledged yet (TCP_CA_Loss): no loss probes meanwhile. */
+  caLoss = false;
   /** Orphaned FIN_WAIT_2 kept as a full socket (when the timeout exceeds TIME_WAIT's length). */
   fw2Tok = 0;
   /** An ACK is owed and will go out at the end of this instant unless data carries it first. */
@@ -273,7 +288,7 @@ export class TwSock {
   entryStamp: number;
   reuseAddr: boolean;
   reusePort: boolean;
-  /** Short timeout from tcp_tw_recycle (counted as TWKilled instead of TW). */
+  /** Its current timeout is at most 4 s (`tw_kill`: counted as TWKilled instead of TW). */
   kill = false;
   /** tcp_tw_recycle's `tw_timeout` (3.5 × RTO), 0 when recycling does not apply. */
   recycleTimeout = 0;

@@ -42,8 +42,6 @@ export function enterTimeWait(
     tw.recycleTimeout = 4 * s.rto - Math.floor(s.rto / 2);
     if (state === TIME_WAIT) timeout = tw.recycleTimeout;
   }
-  // inet_twsk_schedule() (4.11): tw_kill = timeo <= 4*HZ (counted as TWKilled, not TW).
-  if (tw.recycleTimeout > 0 && state === TIME_WAIT) tw.kill = timeout <= 4_000_000;
   const from = s.state;
   if (from === 4 || from === 7) host.established--;
   host.swap(s, tw);
@@ -54,7 +52,7 @@ export function enterTimeWait(
   host.twCount++;
   if (state === TIME_WAIT) host.timeWaitCount++;
   if (w.on) emitState(w, tw, from, state, cause);
-  schedule(w, host, tw, timeout);
+  schedule(w, host, tw, timeout, true);
 }
 
 function recycleOn(w: World, host: Host): boolean {
@@ -72,7 +70,19 @@ function rememberStamp(w: World, host: Host, rip: number, ts: number, stamp: num
     host.tsCache.set(rip, { ts, stamp });
 }
 
-function schedule(w: World, host: Host, tw: TwSock, timeout: number): void {
+/** A timeout this short marks the entry as killed rather than waited out (`timeo <= 4*HZ`). */
+const KILL_TIMEOUT = 4_000_000;
+
+/**
+ * `__inet_twsk_schedule(tw, timeo, rearm)`. `first` is the `!rearm` case: Linux 6.x counts the entry
+ * there, once — LINUX_MIB_TIMEWAITKILLED (TcpExtTWKilled) when `timeo <= 4*HZ`, else
+ * LINUX_MIB_TIMEWAITED (TcpExtTW) — so an orphaned FIN_WAIT_2 that later moves on to TIME_WAIT
+ * (`inet_twsk_reschedule()`, a rearm) is not counted twice. Linux 4.x set `tw_kill` the same way at
+ * every (re)schedule and counted when the timer fired (`tw_timer_handler()`).
+ */
+function schedule(w: World, host: Host, tw: TwSock, timeout: number, first = false): void {
+  tw.kill = timeout <= KILL_TIMEOUT;
+  if (first && w.profile.twCountedAt === 'schedule') host.count(tw.kill ? C_TW_KILLED : C_TW);
   tw.expires = w.engine.now + timeout;
   tw.tok = w.engine.after(timeout, twTimer, tw);
   if (w.on) host.timerEvent(tw, tw.state === TIME_WAIT ? 'time-wait' : 'fin-wait-2', 'set', tw.expires);
@@ -88,8 +98,9 @@ function twTimer(tw: TwSock, tok: number): void {
   const host = tw.host;
   const w = host.w;
   if (w.on) host.timerEvent(tw, tw.state === TIME_WAIT ? 'time-wait' : 'fin-wait-2', 'fire');
-  // tw_timer_handler(): TIMEWAITKILLED for a short (recycled) timeout, TIMEWAITED otherwise.
-  host.count(tw.kill ? C_TW_KILLED : C_TW);
+  // Linux 4.x tw_timer_handler(): TIMEWAITKILLED for a short timeout, TIMEWAITED otherwise (6.x counted
+  // at schedule time instead, see schedule()).
+  if (w.profile.twCountedAt === 'expiry') host.count(tw.kill ? C_TW_KILLED : C_TW);
   removeTw(w, host, tw, 'timeout');
 }
 
@@ -190,7 +201,6 @@ export function twProcess(w: World, host: Host, tw: TwSock, seg: Seg): void {
     if (w.on) emitState(w, tw, FIN_WAIT_2, TIME_WAIT, 'rcv FIN');
     if (recycleOn(w, host) && tw.tsRecentStamp !== 0 && tw.recycleTimeout > 0) {
       rememberStamp(w, host, tw.rip, tw.tsRecent, tw.tsRecentStamp);
-      tw.kill = tw.recycleTimeout <= 4_000_000;
       schedule(w, host, tw, tw.recycleTimeout);
     } else reschedule(w, host, tw);
     twAck(w, host, tw);
