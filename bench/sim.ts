@@ -6,6 +6,7 @@
 //   node bench/sim.ts [--max N]        the table (N up to --max, default 1,000,000)
 //   node bench/sim.ts --one N R mode   one run, JSON on stdout (used by the table)
 
+import '../src/sim/load.ts';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -2,6 +2,8 @@
 // what the lab draws — counters per second and the connect() outcomes per second. Pure (no DOM), so
 // the same code runs at build time for the first frame and in load.worker.ts for the reader's knobs.
 
+// Load scenarios: registers the load generator with createSimulation() (src/sim/load-hook.ts).
+import '../../src/sim/load.ts';
 import { PROFILES } from '../../src/sim/profiles.ts';
 import { createSimulation } from '../../src/sim/simulation.ts';
 import type { Scenario } from '../../src/sim/types.ts';

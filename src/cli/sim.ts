@@ -2,6 +2,7 @@
 // expectations, or print the scenario JSON Schema. Exit codes: 0 fine, 1 an expectation failed,
 // 2 a bad scenario, an unreadable file or a usage error.
 
+import '../sim/load.ts';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatDuration, formatSeconds, parseDurationResult } from '../sim/duration.ts';

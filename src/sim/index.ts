@@ -1,4 +1,7 @@
-// The simulator's public API.
+// The simulator's public API, load generator included (pages that run only scripted scenarios import
+// simulation.ts directly and leave load.ts out).
+
+import './load.ts';
 
 export { checkExpectations } from './expect.ts';
 export * from './observe.ts';

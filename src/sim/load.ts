@@ -5,6 +5,7 @@
 // or strings unless somebody listens.
 
 import type { Host } from './host.ts';
+import { setLoadDriver } from './load-hook.ts';
 import type { App, Sock } from './tcp/tcb.ts';
 import type { World } from './tcp/world.ts';
 import type { Errno, LoadSpec, Sample } from './types.ts';
@@ -215,3 +216,6 @@ export function startLoad(w: World, byName: Map<string, Host>, spec: LoadSpec, s
   }
   return stats;
 }
+
+// Importing this module makes createSimulation() able to run load scenarios (see load-hook.ts).
+setLoadDriver(startLoad);

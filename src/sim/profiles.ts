@@ -41,8 +41,6 @@ export interface Profile {
   tailLossProbe: boolean;
   /** Defaults of the sysctls (a scenario overrides some). */
   sysctl: Sysctls;
-  /** Where the constants come from (shown by the fidelity page and the CLI). */
-  sources: string[];
 }
 
 const S = 1_000_000;
@@ -87,15 +85,6 @@ const linux: Profile = {
   twCountedAt: 'schedule',
   tailLossProbe: true,
   sysctl: linuxSysctls,
-  sources: [
-    'include/net/tcp.h: TCP_TIMEWAIT_LEN, TCP_TIMEOUT_INIT, TCP_RTO_MIN, TCP_RTO_MAX, TCP_FIN_TIMEOUT',
-    'net/ipv4/af_inet.c: inet_init_net (ip_local_port_range 32768–60999, commit 07f4c90062f8)',
-    'net/ipv4/tcp_ipv4.c: tcp_sk_init (tcp_timestamps 1, tcp_tw_reuse 2 since commit 79e9fed46038)',
-    'net/ipv4/tcp_ipv4.c: tcp_set_hashinfo (tcp_max_tw_buckets = ehash entries / 2)',
-    'commit ca6a6f93867a (Linux 6.14): tcp_tw_reuse_delay 1000 ms',
-    'net/ipv4/tcp_timer.c: tcp_orphan_retries (0 means 8)',
-    'Documentation/networking/ip-sysctl.rst: ip_default_ttl 64, tcp_fin_timeout 60, tcp_rfc1337 0',
-  ],
 };
 
 const linux411: Profile = {
@@ -109,12 +98,6 @@ const linux411: Profile = {
     // Before 4.18 tcp_tw_reuse was a boolean with default 0.
     'net.ipv4.tcp_tw_reuse': 0,
   },
-  sources: [
-    ...linux.sources,
-    'commit 4396e46187ca (Linux 4.12) removed tcp_tw_recycle; 4.11 still has it (default 0)',
-    'commit 79e9fed46038 (Linux 4.18) made tcp_tw_reuse 0/1/2; before, a boolean defaulting to 0',
-    'tcp_twsk_unique() before commit ca6a6f93867a: reuse once get_seconds() − tw_ts_recent_stamp > 1',
-  ],
 };
 
 const rfc793: Profile = {
@@ -139,11 +122,6 @@ const rfc793: Profile = {
     'net.ipv4.tcp_timestamps': 0,
     'net.ipv4.tcp_max_tw_buckets': 1 << 30,
   },
-  sources: [
-    'RFC 793 §3.3 (MSL 2 minutes), RFC 9293 §3.4.2 (TIME-WAIT = 2 MSL)',
-    'RFC 6298 §2.1, §2.4, §2.5 (RTO 1 s initial, 1 s floor, cap 60 s)',
-    'IANA dynamic ports 49152–65535 (RFC 6335 §6)',
-  ],
 };
 
 const freebsd: Profile = {
@@ -166,11 +144,6 @@ const freebsd: Profile = {
     'net.ipv4.tcp_tw_reuse': 0,
     'net.ipv4.tcp_max_tw_buckets': 1 << 30,
   },
-  sources: [
-    'sys/netinet/tcp_timer.h: TCPTV_MSL 30 s (sysctl net.inet.tcp.msl 30000 ms); TIME_WAIT = 2 MSL',
-    'sys/netinet/tcp_timer.h: TCPTV_MIN, TCPTV_REXMTMAX (not in facts.md, unverified here)',
-    'net.inet.ip.portrange.first/last 10000–65535 (not in facts.md, unverified here)',
-  ],
 };
 
 const macos: Profile = {
@@ -184,11 +157,6 @@ const macos: Profile = {
     // net.inet.ip.portrange.first/last 49152–65535 (IANA range; not in facts.md).
     'net.ipv4.ip_local_port_range': [49152, 65535],
   },
-  sources: [
-    'apple-oss-distributions/xnu bsd/netinet/tcp_timer.h: TCPTV_MSL (15*TCP_RETRANSHZ)',
-    'xnu bsd/netinet/tcp_input.c: add_to_time_wait(tp, 2 * tcp_msl)',
-    'net.inet.ip.portrange.first/last 49152–65535 (not in facts.md, unverified here)',
-  ],
 };
 
 const windows: Profile = {
@@ -214,11 +182,6 @@ const windows: Profile = {
     // Windows negotiates timestamps only when the peer asks (Tcp1323Opts); modelled as on.
     'net.ipv4.tcp_max_tw_buckets': 1 << 30,
   },
-  sources: [
-    'TcpTimedWaitDelay: Windows Server 2003 docs (TechNet cc757512) default 120 s, range 0–300 s',
-    'Windows 2000 docs (TechNet cc938217): 240 s; the Vista+ default is uncertain (no primary source)',
-    'Dynamic port range 49152–65535 since Vista (Microsoft KB 929851; not in facts.md)',
-  ],
 };
 
 export const PROFILES: Record<ProfileName, Profile> = {

@@ -3,7 +3,7 @@
 
 import { Engine } from './engine.ts';
 import { callRecord, Host } from './host.ts';
-import { startLoad } from './load.ts';
+import { loadDriver } from './load-hook.ts';
 import { Net } from './net.ts';
 import { Prng } from './prng.ts';
 import { getProfile } from './profiles.ts';
@@ -52,7 +52,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
 
   for (const step of scenario.script) engine.at(step.at, (s: ScriptStep) => runStep(w, byName, s), step);
   const samples: Sample[] = [];
-  if (scenario.load !== undefined) startLoad(w, byName, scenario.load, samples);
+  if (scenario.load !== undefined) loadDriver()(w, byName, scenario.load, samples);
 
   const hostOf = (name: string): Host => {
     const h = byName.get(name);

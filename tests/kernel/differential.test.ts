@@ -8,6 +8,7 @@
 // Runs take real time, so they run in parallel, each in its own namespaces; scenarios are cut short
 // after their last interesting instant, and only two wait for a real 60 s TIME_WAIT to expire.
 
+import '../../src/sim/load.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -4,6 +4,7 @@
 // addScriptTag), run the same scenario files with fixed seeds on both sides, and compare a digest of
 // the full event trace plus the observation. Skipped, loudly, when /usr/bin/chromium is missing.
 
+import '../../src/sim/load.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';

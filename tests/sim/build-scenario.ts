@@ -1,5 +1,6 @@
 // Builds normalized Scenario objects in code for the runtime tests (independent of the JSON parser).
 
+import '../../src/sim/load.ts';
 import { createSimulation } from '../../src/sim/simulation.ts';
 import type {
   FaultSpec,

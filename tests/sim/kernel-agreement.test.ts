@@ -2,6 +2,7 @@
 // wrong at first (tests/kernel/DISAGREEMENTS.md, D1–D4, D7, D8). Each test states the kernel's
 // behaviour and the kernel source that produces it.
 
+import '../../src/sim/load.ts';
 import { describe, expect, it } from 'vitest';
 import { observe } from '../../src/sim/observe.ts';
 import { createSimulation } from '../../src/sim/simulation.ts';

@@ -16,6 +16,7 @@
 //
 // Each connection gets its own server port (80 + i), so server socket S<i> belongs to client C<i>.
 
+import '../../src/sim/load.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSimulation } from '../../src/sim/simulation.ts';

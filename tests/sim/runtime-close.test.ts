@@ -1,3 +1,4 @@
+import '../../src/sim/load.ts';
 import { describe, expect, it } from 'vitest';
 import { createSimulation } from '../../src/sim/simulation.ts';
 import {

@@ -1,5 +1,6 @@
 // The named scenario files: each parses, reads in both languages, pins its behaviour down with
 // expectations, and (with the runtime) the simulator meets them.
+import '../../src/sim/load.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

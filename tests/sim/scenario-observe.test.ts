@@ -1,4 +1,5 @@
 // observeWith() on a stand-in runtime: which instants it snapshots and what it collects.
+import '../../src/sim/load.ts';
 import { describe, expect, it } from 'vitest';
 import { observeWith } from '../../src/sim/observe.ts';
 import { parseScenario } from '../../src/sim/scenario.ts';

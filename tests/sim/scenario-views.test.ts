@@ -1,5 +1,6 @@
 // The views derived from a run (ss, tcpdump, sequence data, trace digest) and the expectation checker,
 // fed with hand-made events and observations so they are tested apart from the runtime.
+import '../../src/sim/load.ts';
 import { describe, expect, it } from 'vitest';
 import { checkExpectations } from '../../src/sim/expect.ts';
 import {

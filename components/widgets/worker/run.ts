@@ -5,6 +5,8 @@
 // results. Only small, structured-clone-friendly data leaves this module: a 3 × 10⁵-connection run
 // would otherwise ship its whole socket table to the page.
 
+// Load scenarios: registers the load generator with createSimulation() (src/sim/load-hook.ts).
+import '../../../src/sim/load.ts';
 import { ssTable } from '../../../src/sim/observe.ts';
 import { PROFILES } from '../../../src/sim/profiles.ts';
 import { parseScenario, ScenarioError } from '../../../src/sim/scenario.ts';
