@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { createGzip } from 'node:zlib';
 
 // Content types for what an Astro + Pagefind build emits. Pagefind's index files are binary.
 const TYPES: Record<string, string> = {
@@ -20,6 +21,28 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.pcap': 'application/vnd.tcpdump.pcap',
 };
+
+// Text a static host compresses on the fly (GitHub Pages, Netlify and nginx's gzip all do). Pagefind's
+// index files are already compressed and stay as they are.
+const COMPRESSIBLE = new Set([
+  '.html',
+  '.css',
+  '.js',
+  '.mjs',
+  '.json',
+  '.svg',
+  '.xml',
+  '.txt',
+  '.webmanifest',
+]);
+
+/**
+ * Caching as a static host would set it: Astro's `_astro/` files carry a content hash in their name, so
+ * they never change and may be kept for a year; everything else is revalidated on each use.
+ */
+function cacheControl(inner: string): string {
+  return inner.startsWith('/_astro/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
 
 export interface StaticServerOptions {
   /** The built site (Astro's outDir). */
@@ -75,11 +98,16 @@ export function startStaticServer(opts: StaticServerOptions): Promise<{ server: 
         res.writeHead(301, { location: path + '/' + url.search }).end();
         return;
       }
+      const gzip =
+        COMPRESSIBLE.has(extname(file)) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'no-cache',
+        'cache-control': cacheControl(inner),
+        vary: 'accept-encoding',
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
       });
-      createReadStream(file).pipe(res);
+      if (gzip) createReadStream(file).pipe(createGzip()).pipe(res);
+      else createReadStream(file).pipe(res);
       return;
     }
     const notFound = await fileFor(root, '/404.html');

@@ -40,7 +40,10 @@ export function commentsSearch(): AstroIntegration {
         }
         const started = performance.now();
         try {
-          const { index, errors } = await pagefind.createIndex();
+          // Labs (Astro islands) render their first frame as HTML: packet lists and state tables that
+          // repeat "TIME_WAIT → CLOSED" hundreds of times. Indexed, they made every page with a lab outrank
+          // the page that explains a term (tests/e2e/search-quality.test.ts); they are UI, not prose.
+          const { index, errors } = await pagefind.createIndex({ excludeSelectors: ['astro-island'] });
           if (!index) throw new Error(errors.join('; '));
           const added = await index.addDirectory({ path: fileURLToPath(dir) });
           if (added.errors.length) throw new Error(added.errors.join('; '));

@@ -73,6 +73,66 @@ function rehypeMermaidAsText() {
   };
 }
 
+// Mermaid's bookkeeping attributes: the browser never reads them (no Mermaid JS runs on the page) and
+// `data-points` alone is a base64 copy of every edge's geometry, which gzip cannot shrink.
+const UNUSED_SVG_PROPS = [
+  'dataEt',
+  'dataId',
+  'dataFrom',
+  'dataTo',
+  'dataType',
+  'datatype',
+  'name',
+  'dataPoints',
+  'dataEdge',
+];
+// Geometry Mermaid writes with 10+ decimals; 0.01 px is below anything a screen or printer can show.
+const GEOMETRY_PROPS = [
+  'd',
+  'points',
+  'transform',
+  'x',
+  'y',
+  'x1',
+  'y1',
+  'x2',
+  'y2',
+  'cx',
+  'cy',
+  'r',
+  'rx',
+  'ry',
+  'dx',
+  'dy',
+  'width',
+  'height',
+  'viewBox',
+];
+const roundNumbers = (v: string) => v.replace(/(-?\d+\.\d\d)\d+/g, '$1');
+
+/**
+ * Slims each build-time SVG: about 2–3 KB gzipped off a chapter with three diagrams (the size-budget
+ * gate, tests/e2e/gates-budget.test.ts, watches the result). Rendering is unchanged.
+ */
+function rehypeSlimDiagrams() {
+  return (tree: Root) => {
+    visit(tree, 'element', (svg) => {
+      if (svg.tagName !== 'svg' || !String(svg.properties?.id ?? '').startsWith('mermaid-')) return;
+      visit(svg, 'element', (node) => {
+        const props = node.properties;
+        if (!props) return;
+        for (const key of UNUSED_SVG_PROPS) delete props[key];
+        for (const key of GEOMETRY_PROPS) {
+          const value = props[key];
+          if (typeof value === 'string') props[key] = roundNumbers(value);
+          else if (typeof value === 'number') props[key] = Math.round(value * 100) / 100;
+        }
+      });
+      return 'skip';
+    });
+  };
+}
+
 let warned = false;
 
 /** The rehype plugins to register, chosen once per build by whether Chromium is there. */
@@ -97,5 +157,5 @@ export function mermaidRehypePlugins(): unknown[] {
       return sourceFallback(diagram);
     },
   };
-  return [[rehypeMermaid, options], rehypeWrapDiagrams];
+  return [[rehypeMermaid, options], rehypeWrapDiagrams, rehypeSlimDiagrams];
 }
