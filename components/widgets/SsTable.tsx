@@ -23,50 +23,55 @@ export interface SsTableProps {
 
 export function SsTable({ host, rows, lang }: SsTableProps): JSX.Element {
   const L = labels(lang);
+  // On a phone the table is wider than the page: it scrolls inside its own region (focusable, so a
+  // keyboard can scroll it too) instead of widening the page.
   return (
-    <table class="twg-ss">
-      <caption>{L.ssCaption(hostName(lang, host))}</caption>
-      <thead>
-        <tr>
-          <th scope="col">State</th>
-          <th scope="col">Recv-Q</th>
-          <th scope="col">Send-Q</th>
-          <th scope="col">Local Address:Port</th>
-          <th scope="col">Peer Address:Port</th>
-          <th scope="col">Process</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.length === 0 ? (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus so a keyboard can scroll it (axe: scrollable-region-focusable)
+    <section class="twg-ss-wrap" tabIndex={0} aria-label={L.ssCaption(hostName(lang, host))}>
+      <table class="twg-ss">
+        <caption>{L.ssCaption(hostName(lang, host))}</caption>
+        <thead>
           <tr>
-            <td colSpan={6} class="twg-empty">
-              {L.ssEmpty}
-            </td>
+            <th scope="col">State</th>
+            <th scope="col">Recv-Q</th>
+            <th scope="col">Send-Q</th>
+            <th scope="col">Local Address:Port</th>
+            <th scope="col">Peer Address:Port</th>
+            <th scope="col">Process</th>
           </tr>
-        ) : (
-          rows.map((r) => (
-            <tr
-              key={`${r.local} ${r.remote} ${r.state}`}
-              class={r.state === 'TIME_WAIT' ? 'twg-row-tw' : undefined}
-            >
-              <td>{SS_STATE[r.state]}</td>
-              <td>{r.recvQ}</td>
-              <td>{r.sendQ}</td>
-              <td>{r.local}</td>
-              <td>{r.remote}</td>
-              <td>
-                {[
-                  r.fd !== undefined ? `fd=${r.fd}` : '',
-                  r.timer ? `timer:(${r.timer.kind},${ssTimer(r.timer.remaining)},${r.timer.retries})` : '',
-                ]
-                  .filter(Boolean)
-                  .join(' ')}
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={6} class="twg-empty">
+                {L.ssEmpty}
               </td>
             </tr>
-          ))
-        )}
-      </tbody>
-    </table>
+          ) : (
+            rows.map((r) => (
+              <tr
+                key={`${r.local} ${r.remote} ${r.state}`}
+                class={r.state === 'TIME_WAIT' ? 'twg-row-tw' : undefined}
+              >
+                <td>{SS_STATE[r.state]}</td>
+                <td>{r.recvQ}</td>
+                <td>{r.sendQ}</td>
+                <td>{r.local}</td>
+                <td>{r.remote}</td>
+                <td>
+                  {[
+                    r.fd !== undefined ? `fd=${r.fd}` : '',
+                    r.timer ? `timer:(${r.timer.kind},${ssTimer(r.timer.remaining)},${r.timer.retries})` : '',
+                  ]
+                    .filter(Boolean)
+                    .join(' ')}
+                </td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

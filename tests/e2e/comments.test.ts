@@ -47,6 +47,12 @@ async function search(
   const results = page.locator('#starlight__search a[href]');
   await results.first().waitFor({ timeout: 15_000 });
   await page.waitForTimeout(300);
+  // Pagefind shows five pages at first; a reader can load more. Look as far as three more screens.
+  const more = page.locator('#starlight__search button.pagefind-ui__button');
+  for (let i = 0; i < 3 && (await more.isVisible()); i++) {
+    await more.click();
+    await page.waitForTimeout(300);
+  }
   const links = await results.evaluateAll((as) =>
     as.map((a) => (a as HTMLAnchorElement).pathname + (a as HTMLAnchorElement).hash),
   );

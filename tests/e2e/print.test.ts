@@ -88,7 +88,11 @@ describe('printing a chapter', () => {
     await page.emulateMedia({ media: 'print' });
     const island = page.locator('.sl-markdown-content astro-island').first();
     expect(await island.isVisible()).toBe(true);
-    expect((await island.boundingBox())?.height ?? 0).toBeGreaterThan(20);
+    // <astro-island> is `display: contents` (no box of its own): measure what it holds.
+    const height = await island.evaluate((el) =>
+      Math.max(0, ...[...el.children].map((c) => c.getBoundingClientRect().height)),
+    );
+    expect(height).toBeGreaterThan(20);
     const controls = island.locator('button, input, select');
     expect(await controls.count()).toBeGreaterThan(0);
     for (let i = 0; i < (await controls.count()); i++) expect(await controls.nth(i).isVisible()).toBe(false);

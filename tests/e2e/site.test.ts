@@ -132,7 +132,8 @@ describe('the built site, in two languages', () => {
       await page.close();
     }
     expect(problems).toEqual([]);
-  });
+    // Every page waits for the network to go idle (≥ 500 ms each): ~110 pages need minutes, not seconds.
+  }, 600_000);
 
   it('has a sitemap that lists both languages', () => {
     const sitemap = readFileSync(`${BUILDS.main.dir}/sitemap-0.xml`, 'utf8');

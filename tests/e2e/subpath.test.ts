@@ -38,7 +38,8 @@ describe('a build served from a sub-path, made without Chromium', () => {
       await page.close();
     }
     expect(problems).toEqual([]);
-  });
+    // ~110 pages, each waiting for the network to go idle: minutes, not seconds.
+  }, 600_000);
 
   it('shows each diagram as its text source when no Chromium was available', () => {
     for (const path of ['understand/arises/', 'zh-cn/understand/arises/']) {
