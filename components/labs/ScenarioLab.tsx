@@ -14,28 +14,21 @@
  * - `bytes`, `counters`: show the bytes view / the counters chart.
  *
  * State (URL, base64url JSON under `id`): { v: variant key, s: seed, t: instant µs, d: dropped segment
- * ids }. First render = defaults (so the server-rendered HTML equals the hydrated first render); the
+ * ids, y: [id, µs] of segments held back (only when there are any) }. First render = defaults (so the server-rendered HTML equals the hydrated first render); the
  * URL state is applied after hydration, a bad one shows a message and the defaults.
  */
 import type { JSX } from 'preact';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Scenario } from '../../src/sim/types.ts';
+import { DropBar } from '../widgets/DropBar.tsx';
 import { EmbedButton } from '../widgets/EmbedButton.tsx';
-import { hostName, labels, normalizeLang } from '../widgets/runtime/i18n.ts';
-import { usePlayback } from '../widgets/runtime/playback.ts';
-import { addDrop, laneStateAt, type Run, runScenario, tableAt, tcpdumpAt } from '../widgets/runtime/run.ts';
-import { formatTime, timeAxis } from '../widgets/runtime/time.ts';
+import { hostName, type Lang, labels, normalizeLang } from '../widgets/runtime/i18n.ts';
+import type { DelayPair } from '../widgets/runtime/interventions.ts';
+import { laneStateAt, type Run, tableAt, tcpdumpAt } from '../widgets/runtime/run.ts';
+import { MAX_T, useScenarioRun, validateRunState } from '../widgets/runtime/scenario-run.ts';
+import { formatTime } from '../widgets/runtime/time.ts';
 import { transcript } from '../widgets/runtime/transcript.ts';
-import {
-  type Checked,
-  describeProblem,
-  intField,
-  isRecord,
-  type Problem,
-  readUrlState,
-  writeUrlState,
-} from '../widgets/runtime/urlState.ts';
-import { SequenceDiagram, segmentDetails } from '../widgets/SequenceDiagram.tsx';
+import { type Checked, describeProblem } from '../widgets/runtime/urlState.ts';
+import { SequenceDiagram } from '../widgets/SequenceDiagram.tsx';
 import { SsTable } from '../widgets/SsTable.tsx';
 import { StateMachine, type StateMark } from '../widgets/StateMachine.tsx';
 import { TcpdumpLog } from '../widgets/TcpdumpLog.tsx';
@@ -71,30 +64,18 @@ export interface LabState {
   s: number;
   t: number;
   d: number[];
+  /** Segments held back: [id, µs]; absent when none. */
+  y?: DelayPair[];
 }
 
-export const MAX_T = 86_400_000_000;
-export const MAX_DROPS = 16;
+export { MAX_DROPS } from '../widgets/runtime/interventions.ts';
+export { MAX_T };
 
 export function validateLabState(raw: unknown, keys: readonly string[]): Checked<LabState> {
-  if (!isRecord(raw)) return { ok: false, problem: { kind: 'shape' } };
-  const v = raw.v;
-  if (typeof v !== 'string' || !keys.includes(v))
-    return { ok: false, problem: { kind: 'field', field: 'v', expected: keys.join(' | ') } };
-  const s = intField(raw.s, 's', 0, 0xffffffff);
-  if (!s.ok) return s;
-  const t = intField(raw.t, 't', 0, MAX_T);
-  if (!t.ok) return t;
-  const d = raw.d ?? [];
-  if (!Array.isArray(d) || d.length > MAX_DROPS)
-    return { ok: false, problem: { kind: 'field', field: 'd', expected: `≤ ${MAX_DROPS} segment ids` } };
-  const drops: number[] = [];
-  for (const x of d) {
-    const c = intField(x, 'd', 1, 1_000_000);
-    if (!c.ok) return c;
-    drops.push(c.value);
-  }
-  return { ok: true, value: { v, s: s.value, t: t.value, d: drops } };
+  const r = validateRunState(raw, 'v', keys);
+  if (!r.ok) return r;
+  const { k, ...rest } = r.value;
+  return { ok: true, value: { v: k, ...rest } };
 }
 
 /** The instant a lab opens on. */
@@ -108,6 +89,19 @@ export function instantOf(run: Run, at: At): number {
 
 const chartLang = (lang: string) => (lang === 'zh-CN' ? 'zh-cn' : 'en') as 'en' | 'zh-cn';
 
+/** Both state machines when the run is one connection (two endpoints); else the ss tables say more. */
+function marksAt(run: Run, t: number, lang: Lang): StateMark[] {
+  if (run.lanes.length > 2) return [];
+  return run.lanes.map((lane, i): StateMark => {
+    const st = laneStateAt(run, lane, t);
+    const host = run.laneHost[lane] ?? lane;
+    const m: StateMark = { label: hostName(lang, host, true), state: st.state, tone: i === 0 ? 'a' : 'b' };
+    if (st.from !== undefined) m.from = st.from;
+    if (st.cause !== undefined) m.cause = st.cause;
+    return m;
+  });
+}
+
 export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
   const lang = normalizeLang(props.lang);
   const L = labels(lang);
@@ -118,95 +112,25 @@ export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
   const at = props.at ?? 'last';
   const variantOf = (k: string) =>
     (props.variants.find((x) => x.key === k) ?? props.variants[0]) as LabVariant;
-  const [v, setV] = useState<string>(initial);
-  const [seed, setSeed] = useState<number>(variantOf(initial).scenario.seed);
-  const [drops, setDrops] = useState<number[]>([]);
-  const scenario = variantOf(v).scenario;
-  const run = useMemo(() => runScenario(scenario, { seed, drops }), [scenario, seed, drops.join(',')]);
-  const axis = useMemo(() => timeAxis(run.instants, run.end), [run]);
-  const [tRaw, setTRaw] = useState<number>(() => instantOf(run, at));
-  const t = Math.max(0, Math.min(tRaw, run.end));
-  const [selected, setSelected] = useState<number | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [announce, setAnnounce] = useState('');
-  const touched = useRef(false);
-
-  const setT = useCallback((x: number) => {
-    touched.current = true;
-    setTRaw(Math.round(x));
-  }, []);
-  const pb = usePlayback(axis, run.instants, t, setT);
-
-  useEffect(() => {
-    const read = readUrlState(props.id, (raw) => validateLabState(raw, keys));
-    if (read === null) return;
-    if (read.problem) {
-      setProblem(read.problem);
-      return;
-    }
-    setV(read.state.v);
-    setSeed(read.state.s);
-    setDrops(read.state.d);
-    setTRaw(read.state.t);
-  }, [props.id]);
-
-  const state: LabState = { v, s: seed, t, d: drops };
-  const stateKey = JSON.stringify(state);
-  useEffect(() => {
-    if (!touched.current) return;
-    const id = setTimeout(() => writeUrlState(props.id, JSON.parse(stateKey)), 250);
-    return () => clearTimeout(id);
-  }, [stateKey, props.id]);
-
-  // Both state machines when the run is one connection (two endpoints); else the ss tables say more.
-  const marks =
-    run.lanes.length <= 2
-      ? run.lanes.map((lane, i): StateMark => {
-          const st = laneStateAt(run, lane, t);
-          const host = run.laneHost[lane] ?? lane;
-          const m: StateMark = {
-            label: hostName(lang, host, true),
-            state: st.state,
-            tone: i === 0 ? 'a' : 'b',
-          };
-          if (st.from !== undefined) m.from = st.from;
-          if (st.cause !== undefined) m.cause = st.cause;
-          return m;
-        })
-      : [];
-
-  useEffect(() => {
-    if (pb.playing || !touched.current) return;
-    const parts = marks.length > 0 ? marks.map((m) => `${m.label} ${m.state}`).join(', ') : '';
-    setAnnounce(L.status(formatTime(t, lang), parts));
-  }, [t, pb.playing]);
-
-  const choose = (next: string) => {
-    touched.current = true;
-    pb.pause();
-    const nv = variantOf(next);
-    setV(nv.key);
-    setSeed(nv.scenario.seed);
-    setDrops([]);
-    setSelected(null);
+  const w = useScenarioRun<string>({
+    id: props.id,
+    lang,
+    L,
+    field: 'v',
+    choices: keys,
+    initial,
+    scenarioOf: (k) => variantOf(k).scenario,
+    openAt: (run) => instantOf(run, at),
     // Open the other variant on the instant that makes its point, as the first one did.
-    setTRaw(instantOf(runScenario(nv.scenario, { seed: nv.scenario.seed }), at));
-  };
-  const drop = (segId: number) => {
-    touched.current = true;
-    pb.pause();
-    setDrops(addDrop(run, drops, segId));
-    setSelected(null);
-    setAnnounce(L.droppedStatus(segId));
-  };
-  const undo = () => {
-    touched.current = true;
-    setDrops([]);
-    setSelected(null);
-    setAnnounce(L.undoneStatus);
-  };
-
-  const selArrow = run.seq.arrows.find((a) => a.seg === selected && a.sentAt <= t && a.dropped === undefined);
+    reopenOnChoose: true,
+    statusAt: (run, t) =>
+      marksAt(run, t, lang)
+        .map((m) => `${m.label} ${m.state}`)
+        .join(', '),
+  });
+  const { run, t, pb } = w;
+  const v = w.choice;
+  const marks = marksAt(run, t, lang);
   const headingId = `${props.id}-title`;
   const streams = props.bytes ? byteStreams(run.events, t) : [];
   // The chart comes with the island entry of labs that draw counters (ScenarioLabChartEn/Zh), so
@@ -231,12 +155,12 @@ export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
         <p class="twg-title" id={headingId}>
           {props.title}
         </p>
-        <EmbedButton widget="scenario-lab" stateKey={props.id} state={state} lang={lang} />
+        <EmbedButton widget="scenario-lab" stateKey={props.id} state={w.state} lang={lang} />
       </div>
       {props.caption && <p class="twg-caption">{props.caption}</p>}
-      {problem && (
+      {w.problem && (
         <p class="twg-problem" role="alert">
-          {L.badState(describeProblem(problem, lang))}
+          {L.badState(describeProblem(w.problem, lang))}
         </p>
       )}
       {props.variants.length > 1 && (
@@ -249,16 +173,16 @@ export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
                 name={`${props.id}-variant`}
                 value={x.key}
                 checked={v === x.key}
-                onChange={() => choose(x.key)}
+                onChange={() => w.choose(x.key)}
               />{' '}
               {x.label}
             </label>
           ))}
         </fieldset>
       )}
-      <Timeline axis={axis} t={t} onSeek={setT} playback={pb} lang={lang} />
+      <Timeline axis={w.axis} t={t} onSeek={w.setT} playback={pb} lang={lang} />
       <p class="twg-sr" aria-live="polite">
-        {announce}
+        {w.announce}
       </p>
       {props.bytes && (
         <section class="twg-lab-bytes" aria-label={LL.bytes} data-view="bytes">
@@ -310,12 +234,12 @@ export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
         <div class="twg-seqwrap">
           <SequenceDiagram
             run={run}
-            axis={axis}
+            axis={w.axis}
             t={t}
             lang={lang}
-            selected={selected}
-            onSelect={setSelected}
-            onDrop={drop}
+            selected={w.selected}
+            onSelect={w.setSelected}
+            onDrop={(id) => w.act(id)}
           />
         </div>
         {marks.length > 0 && (
@@ -326,30 +250,16 @@ export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
           </div>
         )}
       </div>
-      <div class="twg-dropbar">
-        <button
-          type="button"
-          class="twg-btn twg-btn-text"
-          disabled={selArrow === undefined}
-          onClick={() => selArrow && drop(selArrow.seg)}
-          data-act="drop"
-        >
-          {selArrow ? L.dropSelected(selArrow.seg) : L.dropSelected(0).replace(/\s*#0$/, '')}
-        </button>
-        {selArrow ? (
-          <span class="twg-details">{segmentDetails(run, selArrow, lang).replace(/\n/g, ' · ')}</span>
-        ) : (
-          <span class="twg-hint">{L.dropHint}</span>
-        )}
-        <span class="twg-drops">
-          {drops.length > 0 ? L.drops(drops.map((d) => `#${d}`).join(', ')) : L.noDrops}
-        </span>
-        {drops.length > 0 && (
-          <button type="button" class="twg-btn twg-btn-text" onClick={undo} data-act="undo">
-            {L.resetDrops}
-          </button>
-        )}
-      </div>
+      <DropBar
+        id={props.id}
+        run={run}
+        t={t}
+        selected={w.selected}
+        iv={w.iv}
+        onAct={w.act}
+        onUndo={w.undo}
+        lang={lang}
+      />
       {run.truncated && <p class="twg-problem">{L.truncated}</p>}
       {props.counters && Chart && (
         <section class="twg-lab-counters" aria-label={LL.counters} data-view="counters">

@@ -9,30 +9,23 @@
  * - `scenarios`: parsed scenarios for each choice: client first, server first, both at once.
  * - `initial`: the choice shown first (default 'client').
  * - `caption`: optional sentence under the title saying what to try.
+ * - `syncUrl`, `initialState`, `onStateChange`: for embeds (keep the state out of the host's URL).
  *
  * State (in the URL as base64url JSON under `id`): { c: 'client'|'server'|'both', s: seed, t: instant
- * in µs, d: ids of dropped segments }. The first render uses the defaults, so the server-rendered HTML
+ * in µs, d: ids of dropped segments, y: [id, µs] of segments held back (only when there are any) }. The first render uses the defaults, so the server-rendered HTML
  * and the hydrated first render match; a state from the URL is applied right after hydration.
  */
 import type { JSX } from 'preact';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Scenario } from '../../src/sim/types.ts';
+import { DropBar } from './DropBar.tsx';
 import { EmbedButton } from './EmbedButton.tsx';
-import { hostName, labels, normalizeLang } from './runtime/i18n.ts';
-import { usePlayback } from './runtime/playback.ts';
-import { addDrop, laneStateAt, type Run, runScenario, tableAt, tcpdumpAt } from './runtime/run.ts';
-import { formatTime, timeAxis } from './runtime/time.ts';
+import { hostName, type Lang, labels, normalizeLang } from './runtime/i18n.ts';
+import type { DelayPair } from './runtime/interventions.ts';
+import { laneStateAt, type Run, tableAt, tcpdumpAt } from './runtime/run.ts';
+import { MAX_T, type RunState, useScenarioRun, validateRunState } from './runtime/scenario-run.ts';
 import { transcript } from './runtime/transcript.ts';
-import {
-  type Checked,
-  describeProblem,
-  intField,
-  isRecord,
-  type Problem,
-  readUrlState,
-  writeUrlState,
-} from './runtime/urlState.ts';
-import { SequenceDiagram, segmentDetails } from './SequenceDiagram.tsx';
+import { type Checked, describeProblem } from './runtime/urlState.ts';
+import { SequenceDiagram } from './SequenceDiagram.tsx';
 import { SsTable } from './SsTable.tsx';
 import { StateMachine, type StateMark } from './StateMachine.tsx';
 import { TcpdumpLog } from './TcpdumpLog.tsx';
@@ -47,6 +40,8 @@ export interface CloseState {
   s: number;
   t: number;
   d: number[];
+  /** Segments held back: [id, µs]; absent when none. */
+  y?: DelayPair[];
 }
 
 export interface CloseExplorerProps {
@@ -65,29 +60,18 @@ export interface CloseExplorerProps {
   caption?: string;
 }
 
-/** Largest instant a URL may ask for: one day (runs are shorter; the instant is clamped to the run). */
-export const MAX_T = 86_400_000_000;
-export const MAX_DROPS = 16;
+export { MAX_DROPS } from './runtime/interventions.ts';
+export { MAX_T };
+
+const toClose = (r: RunState<Closer>): CloseState => {
+  const out: CloseState = { c: r.k, s: r.s, t: r.t, d: r.d };
+  if (r.y !== undefined) out.y = r.y;
+  return out;
+};
 
 export function validateCloseState(raw: unknown): Checked<CloseState> {
-  if (!isRecord(raw)) return { ok: false, problem: { kind: 'shape' } };
-  const c = raw.c;
-  if (c !== 'client' && c !== 'server' && c !== 'both')
-    return { ok: false, problem: { kind: 'field', field: 'c', expected: 'client | server | both' } };
-  const s = intField(raw.s, 's', 0, 0xffffffff);
-  if (!s.ok) return s;
-  const t = intField(raw.t, 't', 0, MAX_T);
-  if (!t.ok) return t;
-  const d = raw.d ?? [];
-  if (!Array.isArray(d) || d.length > MAX_DROPS)
-    return { ok: false, problem: { kind: 'field', field: 'd', expected: `≤ ${MAX_DROPS} segment ids` } };
-  const drops: number[] = [];
-  for (const x of d) {
-    const v = intField(x, 'd', 1, 1_000_000);
-    if (!v.ok) return v;
-    drops.push(v.value);
-  }
-  return { ok: true, value: { c, s: s.value, t: t.value, d: drops } };
+  const r = validateRunState(raw, 'c', CLOSERS);
+  return r.ok ? { ok: true, value: toClose(r.value) } : r;
 }
 
 /** The instant shown first: just after the last segment of the close, with TIME_WAIT under way. */
@@ -97,69 +81,10 @@ export function defaultInstant(run: Run): number {
   return Math.min(run.end, t);
 }
 
-export function CloseExplorer(props: CloseExplorerProps): JSX.Element {
-  const lang = normalizeLang(props.lang);
-  const L = labels(lang);
-  const initial = props.initial && CLOSERS.includes(props.initial) ? props.initial : 'client';
-  const [c, setC] = useState<Closer>(initial);
-  const [seed, setSeed] = useState<number>(props.scenarios[initial].seed);
-  const [drops, setDrops] = useState<number[]>([]);
-  const run = useMemo(
-    () => runScenario(props.scenarios[c], { seed, drops }),
-    // drops is compared by content: a new array with the same ids must not re-run.
-    [props.scenarios, c, seed, drops.join(',')],
-  );
-  const axis = useMemo(() => timeAxis(run.instants, run.end), [run]);
-  const [tRaw, setTRaw] = useState<number>(() => defaultInstant(run));
-  const t = Math.max(0, Math.min(tRaw, run.end));
-  const [selected, setSelected] = useState<number | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [announce, setAnnounce] = useState('');
-  const touched = useRef(false);
-
-  const setT = useCallback((v: number) => {
-    touched.current = true;
-    setTRaw(Math.round(v));
-  }, []);
-  const pb = usePlayback(axis, run.instants, t, setT);
-
-  // After hydration: apply the state in the URL, if any (never during the server render).
-  useEffect(() => {
-    const given = props.initialState;
-    if (given) {
-      const nc = given.c && CLOSERS.includes(given.c) ? given.c : initial;
-      const ns = given.s ?? props.scenarios[nc].seed;
-      const nd = given.d ?? [];
-      setC(nc);
-      setSeed(ns);
-      setDrops(nd);
-      setTRaw(given.t ?? defaultInstant(runScenario(props.scenarios[nc], { seed: ns, drops: nd })));
-    }
-    if (props.syncUrl === false) return;
-    const read = readUrlState(props.id, validateCloseState);
-    if (read === null) return;
-    if (read.problem) {
-      setProblem(read.problem);
-      return;
-    }
-    setC(read.state.c);
-    setSeed(read.state.s);
-    setDrops(read.state.d);
-    setTRaw(read.state.t);
-  }, [props.id]);
-
-  // Keep the URL in step (debounced: playing changes t sixty times a second).
-  const state: CloseState = { c, s: seed, t, d: drops };
-  const stateKey = JSON.stringify(state);
-  useEffect(() => {
-    if (!touched.current || props.syncUrl === false) return;
-    const id = setTimeout(() => writeUrlState(props.id, JSON.parse(stateKey)), 250);
-    return () => clearTimeout(id);
-  }, [stateKey, props.id]);
-  useEffect(() => props.onStateChange?.(JSON.parse(stateKey)), [stateKey]);
-
+/** Both endpoints' states at t (client, server). */
+function marksAt(run: Run, t: number, lang: Lang): StateMark[] {
   const lane = (host: string) => run.lanes.find((l) => run.laneHost[l] === host);
-  const marks = (['client', 'server'] as const).map((host, i): StateMark => {
+  return (['client', 'server'] as const).map((host, i): StateMark => {
     const id = lane(host);
     const st = id === undefined ? { state: 'CLOSED' as const } : laneStateAt(run, id, t);
     const m: StateMark = { label: hostName(lang, host, true), state: st.state, tone: i === 0 ? 'a' : 'b' };
@@ -167,36 +92,37 @@ export function CloseExplorer(props: CloseExplorerProps): JSX.Element {
     if (st.cause !== undefined) m.cause = st.cause;
     return m;
   });
+}
 
-  // Tell screen readers where a step landed (not while playing: that would be a flood).
-  useEffect(() => {
-    if (pb.playing || !touched.current) return;
-    setAnnounce(L.status(formatTime(t, lang), marks.map((m) => `${m.label} ${m.state}`).join(', ')));
-  }, [t, pb.playing]);
-
-  const choose = (next: Closer) => {
-    touched.current = true;
-    pb.pause();
-    setC(next);
-    setSeed(props.scenarios[next].seed);
-    setDrops([]);
-    setSelected(null);
-  };
-  const drop = (segId: number) => {
-    touched.current = true;
-    pb.pause();
-    setDrops(addDrop(run, drops, segId));
-    setSelected(null);
-    setAnnounce(L.droppedStatus(segId));
-  };
-  const undo = () => {
-    touched.current = true;
-    setDrops([]);
-    setSelected(null);
-    setAnnounce(L.undoneStatus);
-  };
-
-  const selArrow = run.seq.arrows.find((a) => a.seg === selected && a.sentAt <= t && a.dropped === undefined);
+export function CloseExplorer(props: CloseExplorerProps): JSX.Element {
+  const lang = normalizeLang(props.lang);
+  const L = labels(lang);
+  const initial = props.initial && CLOSERS.includes(props.initial) ? props.initial : 'client';
+  const given = props.initialState;
+  const w = useScenarioRun<Closer>({
+    id: props.id,
+    lang,
+    L,
+    field: 'c',
+    choices: CLOSERS,
+    initial,
+    scenarioOf: (k) => props.scenarios[k],
+    openAt: defaultInstant,
+    reopenOnChoose: false,
+    statusAt: (run, t) =>
+      marksAt(run, t, lang)
+        .map((m) => `${m.label} ${m.state}`)
+        .join(', '),
+    ...(props.syncUrl === undefined ? {} : { syncUrl: props.syncUrl }),
+    ...(given === undefined
+      ? {}
+      : { initialState: { ...given, ...(given.c === undefined ? {} : { k: given.c }) } }),
+    ...(props.onStateChange === undefined
+      ? {}
+      : { onStateChange: (r: RunState<Closer>) => props.onStateChange?.(toClose(r)) }),
+  });
+  const { run, t, pb } = w;
+  const marks = marksAt(run, t, lang);
   const choices: [Closer, string][] = [
     ['client', L.closerClient],
     ['server', L.closerServer],
@@ -217,12 +143,12 @@ export function CloseExplorer(props: CloseExplorerProps): JSX.Element {
         <p class="twg-title" id={headingId}>
           {L.closeExplorer}
         </p>
-        <EmbedButton widget="close-explorer" stateKey={props.id} state={state} lang={lang} />
+        <EmbedButton widget="close-explorer" stateKey={props.id} state={w.state} lang={lang} />
       </div>
       {props.caption && <p class="twg-caption">{props.caption}</p>}
-      {problem && (
+      {w.problem && (
         <p class="twg-problem" role="alert">
-          {L.badState(describeProblem(problem, lang))}
+          {L.badState(describeProblem(w.problem, lang))}
         </p>
       )}
       <fieldset class="twg-choices">
@@ -233,27 +159,27 @@ export function CloseExplorer(props: CloseExplorerProps): JSX.Element {
               type="radio"
               name={`${props.id}-closer`}
               value={value}
-              checked={c === value}
-              onChange={() => choose(value)}
+              checked={w.choice === value}
+              onChange={() => w.choose(value)}
             />{' '}
             {text}
           </label>
         ))}
       </fieldset>
-      <Timeline axis={axis} t={t} onSeek={setT} playback={pb} lang={lang} />
+      <Timeline axis={w.axis} t={t} onSeek={w.setT} playback={pb} lang={lang} />
       <p class="twg-sr" aria-live="polite">
-        {announce}
+        {w.announce}
       </p>
       <div class="twg-main">
         <div class="twg-seqwrap">
           <SequenceDiagram
             run={run}
-            axis={axis}
+            axis={w.axis}
             t={t}
             lang={lang}
-            selected={selected}
-            onSelect={setSelected}
-            onDrop={drop}
+            selected={w.selected}
+            onSelect={w.setSelected}
+            onDrop={(id) => w.act(id)}
           />
         </div>
         <div class="twg-side">
@@ -262,30 +188,16 @@ export function CloseExplorer(props: CloseExplorerProps): JSX.Element {
           ))}
         </div>
       </div>
-      <div class="twg-dropbar">
-        <button
-          type="button"
-          class="twg-btn twg-btn-text"
-          disabled={selArrow === undefined}
-          onClick={() => selArrow && drop(selArrow.seg)}
-          data-act="drop"
-        >
-          {selArrow ? L.dropSelected(selArrow.seg) : L.dropSelected(0).replace(/\s*#0$/, '')}
-        </button>
-        {selArrow ? (
-          <span class="twg-details">{segmentDetails(run, selArrow, lang).replace(/\n/g, ' · ')}</span>
-        ) : (
-          <span class="twg-hint">{L.dropHint}</span>
-        )}
-        <span class="twg-drops">
-          {drops.length > 0 ? L.drops(drops.map((d) => `#${d}`).join(', ')) : L.noDrops}
-        </span>
-        {drops.length > 0 && (
-          <button type="button" class="twg-btn twg-btn-text" onClick={undo} data-act="undo">
-            {L.resetDrops}
-          </button>
-        )}
-      </div>
+      <DropBar
+        id={props.id}
+        run={run}
+        t={t}
+        selected={w.selected}
+        iv={w.iv}
+        onAct={w.act}
+        onUndo={w.undo}
+        lang={lang}
+      />
       {run.truncated && <p class="twg-problem">{L.truncated}</p>}
       <div class="twg-tables">
         {run.hosts.map((h) => (

@@ -173,6 +173,9 @@ export function SequenceDiagram(props: SequenceDiagramProps): JSX.Element {
       ye = y0 + (y1 - y0) * f;
     }
     const text = arrowLabel(a, isn);
+    // Held back on purpose (a delay fault the reader chose): say so on the arrow and to screen readers.
+    const held = run.delays.find((p) => p[0] === a.seg);
+    const heldText = held === undefined ? '' : ` (${L.heldBack(formatTime(held[1], lang))})`;
     const lx = x0 + (x1 - x0) * 0.27;
     const ly = y0 + (state === 'lost' ? 14 : ye - y0) * (0.27 / (state === 'lost' ? 0.42 : 1)) - 5;
     const from = run.laneHost[a.from];
@@ -180,8 +183,8 @@ export function SequenceDiagram(props: SequenceDiagramProps): JSX.Element {
     const tip = segmentDetails(run, a, lang);
     const isSel = selected === a.seg;
     const canSelect = onSelect !== undefined && a.dropped === undefined;
-    const cls = `twg-arrow twg-${state}${a.duplicateOf !== undefined ? ' twg-dup' : ''}${isSel ? ' twg-sel' : ''}`;
-    const aria = `#${a.seg} ${text}${a.duplicateOf !== undefined ? ` (${L.duplicate})` : ''}, ${hostName(lang, from ?? a.from)} → ${hostName(lang, to ?? a.to)}, ${formatTime(a.sentAt, lang)}${state === 'lost' ? `, ${L.dropped}` : state === 'flying' ? `, ${L.inFlight}` : ''}`;
+    const cls = `twg-arrow twg-${state}${a.duplicateOf !== undefined ? ' twg-dup' : ''}${held ? ' twg-held' : ''}${isSel ? ' twg-sel' : ''}`;
+    const aria = `#${a.seg} ${text}${a.duplicateOf !== undefined ? ` (${L.duplicate})` : ''}${heldText}, ${hostName(lang, from ?? a.from)} → ${hostName(lang, to ?? a.to)}, ${formatTime(a.sentAt, lang)}${state === 'lost' ? `, ${L.dropped}` : state === 'flying' ? `, ${L.inFlight}` : ''}`;
     // A tooltip only where the arrow is not a control: inside a button, <title> text would not match its
     // accessible name (WCAG 2.5.3); a widget shows the same details for the selected segment instead.
     const body = (
@@ -207,7 +210,7 @@ export function SequenceDiagram(props: SequenceDiagramProps): JSX.Element {
           </g>
         )}
         <text class="twg-alabel" x={lx} y={ly} text-anchor="middle" aria-hidden="true">
-          {`#${a.seg} ${text}${a.duplicateOf !== undefined ? ` (${L.duplicate})` : ''}`}
+          {`#${a.seg} ${text}${a.duplicateOf !== undefined ? ` (${L.duplicate})` : ''}${heldText}`}
         </text>
       </>
     );

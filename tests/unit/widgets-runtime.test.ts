@@ -2,6 +2,7 @@
 // running a scenario with drops, and the views at an instant.
 import { describe, expect, it } from 'vitest';
 import { defaultInstant, validateCloseState } from '../../components/widgets/CloseExplorer.tsx';
+import { intervene, validateInterventions } from '../../components/widgets/runtime/interventions.ts';
 import { next, prev } from '../../components/widgets/runtime/playback.ts';
 import {
   addDrop,
@@ -208,5 +209,64 @@ describe('dropping a segment', () => {
     const cut = runScenario(S.client, { maxSteps: 5 });
     expect(cut.truncated).toBe(true);
     expect(cut.instants.length).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('holding a segment back', () => {
+  const base = runScenario(S.client);
+  const ack = finalAck(base);
+  const flight = (r: Run, seg: number) => {
+    const a = r.seq.arrows.find((x) => x.seg === seg);
+    return a?.arrivedAt === undefined ? undefined : a.arrivedAt - a.sentAt;
+  };
+
+  it('delivers the chosen segment that much later, with the same history before it', () => {
+    const iv = intervene(base, { d: [], y: [] }, ack.seg, 1_000_000);
+    expect(iv).toEqual({ d: [], y: [[ack.seg, 1_000_000]] });
+    const run = runScenario(S.client, { drops: iv.d, delays: iv.y });
+    expect(run.events.filter((e) => e.t < ack.sentAt)).toEqual(base.events.filter((e) => e.t < ack.sentAt));
+    expect((flight(run, ack.seg) ?? 0) - (flight(base, ack.seg) ?? 0)).toBe(1_000_000);
+    // Held for 1 s, past the server's RTO: it resends its FIN before the ACK arrives.
+    const server = run.lanes.find((l) => run.laneHost[l] === 'server');
+    expect(run.seq.arrows.filter((a) => a.from === server && a.flags.includes('F')).length).toBe(2);
+    expect(run.delays).toEqual([[ack.seg, 1_000_000]]);
+  });
+  it('replaces a drop of the same segment and forgets what was done to later ones', () => {
+    const dropped = intervene(base, { d: [], y: [] }, ack.seg);
+    expect(dropped).toEqual({ d: [ack.seg], y: [] });
+    expect(intervene(base, dropped, ack.seg, 200_000)).toEqual({ d: [], y: [[ack.seg, 200_000]] });
+    const fin = base.seq.arrows.find((a) => a.flags.includes('F'));
+    expect(intervene(base, { d: [ack.seg], y: [] }, fin?.seg ?? 0, 5_000_000)).toEqual({
+      d: [],
+      y: [[fin?.seg, 5_000_000]],
+    });
+    expect(intervene(base, { d: [], y: [] }, 9999, 1)).toEqual({ d: [], y: [] });
+  });
+  it('reads delays from a URL state and refuses hostile ones, naming the field', () => {
+    expect(validateInterventions({ d: [3], y: [[4, 70_000_000]] })).toEqual({
+      ok: true,
+      value: { d: [3], y: [[4, 70_000_000]] },
+    });
+    expect(validateInterventions({})).toEqual({ ok: true, value: { d: [], y: [] } });
+    for (const y of [
+      'x',
+      [[1]],
+      [[1, 2, 3]],
+      [['1', 5]],
+      [[1, 0]],
+      [[1, 1e12]],
+      new Array(17).fill([1, 1]),
+    ]) {
+      const r = validateInterventions({ y });
+      expect(r.ok, JSON.stringify(y).slice(0, 40)).toBe(false);
+      if (!r.ok) expect(r.problem).toMatchObject({ kind: 'field', field: 'y' });
+    }
+    // The close explorer's state carries them and keeps old links (no `y`) as they were.
+    const good = { c: 'client', s: 7, t: 5, d: [] };
+    expect(validateCloseState(good)).toEqual({ ok: true, value: good });
+    expect(validateCloseState({ ...good, y: [[9, 200_000]] })).toEqual({
+      ok: true,
+      value: { ...good, y: [[9, 200_000]] },
+    });
   });
 });

@@ -12,12 +12,15 @@
 import { type SequenceData, sequenceData, tcpdumpLines } from '../../../src/sim/observe.ts';
 import { createSimulation } from '../../../src/sim/simulation.ts';
 import type { FaultSpec, Scenario, SimEvent, SocketRow, TcpState } from '../../../src/sim/types.ts';
+import { type DelayPair, intervene, MAX_DELAY } from './interventions.ts';
 
 export interface RunOptions {
   /** Override the scenario's seed. */
   seed?: number;
   /** Segment ids to drop (faults added to the scenario's own). */
   drops?: readonly number[];
+  /** Segments to hold back: [id, extra µs] (delay faults added to the scenario's own). */
+  delays?: readonly DelayPair[];
   /** Record socket tables after each instant (default true; a load run turns it off). */
   tables?: boolean;
   /** Bounds: stop after this many simulated instants or events (defaults 20 000 and 200 000). */
@@ -34,6 +37,7 @@ export interface Run {
   scenario: Scenario;
   seed: number;
   drops: number[];
+  delays: DelayPair[];
   events: SimEvent[];
   /** Distinct instants at which something happened, ascending. */
   instants: number[];
@@ -57,14 +61,32 @@ export function dropFault(id: number): FaultSpec {
   return { kind: 'drop', match: { id, nth: 1 } };
 }
 
+/** A delay fault: segment `id` spends `by` µs more on the wire than its link's delay. */
+export function delayFault(id: number, by: number): FaultSpec {
+  return { kind: 'delay', match: { id, nth: 1 }, by };
+}
+
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): Run {
   const seed = opts.seed ?? scenario.seed;
   const drops = [...new Set(opts.drops ?? [])].filter((d) => Number.isInteger(d) && d > 0);
+  const delays = (opts.delays ?? []).filter(
+    ([id, by]) =>
+      Number.isInteger(id) &&
+      id > 0 &&
+      !drops.includes(id) &&
+      Number.isInteger(by) &&
+      by > 0 &&
+      by <= MAX_DELAY,
+  );
   const maxSteps = opts.maxSteps ?? 20_000;
   const maxEvents = opts.maxEvents ?? 200_000;
   const withTables = opts.tables !== false;
   const events: SimEvent[] = [];
-  const run: Scenario = { ...scenario, seed, faults: [...scenario.faults, ...drops.map(dropFault)] };
+  const run: Scenario = {
+    ...scenario,
+    seed,
+    faults: [...scenario.faults, ...drops.map(dropFault), ...delays.map(([id, by]) => delayFault(id, by))],
+  };
   const sim = createSimulation(run, { onEvent: (e) => events.push(e) });
   const hosts = Object.keys(run.hosts);
   const tables: TableSnapshot[] = [];
@@ -106,6 +128,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): Run {
     scenario: run,
     seed,
     drops,
+    delays: [...delays],
     events,
     instants,
     tables,
@@ -194,16 +217,7 @@ export function inFlightAt(run: Run, t: number): number[] {
     .map((a) => a.seg);
 }
 
-/**
- * Add a drop of segment `id` to `drops`, forgetting drops of segments sent after it: those ids named
- * segments of a future that this drop rewrites, so keeping them would drop unrelated segments.
- */
+/** Add a drop of segment `id` to `drops` (see interventions.ts `intervene`, which also delays). */
 export function addDrop(run: Run, drops: readonly number[], id: number): number[] {
-  const sentAt = run.seq.arrows.find((a) => a.seg === id)?.sentAt;
-  if (sentAt === undefined) return [...drops];
-  const kept = drops.filter((d) => {
-    const a = run.seq.arrows.find((x) => x.seg === d);
-    return a !== undefined && a.sentAt <= sentAt && d !== id;
-  });
-  return [...kept, id].sort((a, b) => a - b);
+  return intervene(run, { d: [...drops], y: [] }, id).d;
 }
