@@ -24,10 +24,9 @@ import { EmbedButton } from '../widgets/EmbedButton.tsx';
 import { hostName, type Lang, labels, normalizeLang } from '../widgets/runtime/i18n.ts';
 import type { DelayPair } from '../widgets/runtime/interventions.ts';
 import { laneStateAt, type Run, tableAt, tcpdumpAt } from '../widgets/runtime/run.ts';
-import { MAX_T, useScenarioRun, validateRunState } from '../widgets/runtime/scenario-run.ts';
+import { useScenarioRun } from '../widgets/runtime/scenario-run.ts';
 import { formatTime } from '../widgets/runtime/time.ts';
 import { transcript } from '../widgets/runtime/transcript.ts';
-import { type Checked, describeProblem } from '../widgets/runtime/urlState.ts';
 import { SequenceDiagram } from '../widgets/SequenceDiagram.tsx';
 import { SsTable } from '../widgets/SsTable.tsx';
 import { StateMachine, type StateMark } from '../widgets/StateMachine.tsx';
@@ -66,16 +65,6 @@ export interface LabState {
   d: number[];
   /** Segments held back: [id, µs]; absent when none. */
   y?: DelayPair[];
-}
-
-export { MAX_DROPS } from '../widgets/runtime/interventions.ts';
-export { MAX_T };
-
-export function validateLabState(raw: unknown, keys: readonly string[]): Checked<LabState> {
-  const r = validateRunState(raw, 'v', keys);
-  if (!r.ok) return r;
-  const { k, ...rest } = r.value;
-  return { ok: true, value: { v: k, ...rest } };
 }
 
 /** The instant a lab opens on. */
@@ -160,7 +149,7 @@ export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
       {props.caption && <p class="twg-caption">{props.caption}</p>}
       {w.problem && (
         <p class="twg-problem" role="alert">
-          {L.badState(describeProblem(w.problem, lang))}
+          {L.badState(w.problem)}
         </p>
       )}
       {props.variants.length > 1 && (

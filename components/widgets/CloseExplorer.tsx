@@ -22,9 +22,8 @@ import { EmbedButton } from './EmbedButton.tsx';
 import { hostName, type Lang, labels, normalizeLang } from './runtime/i18n.ts';
 import type { DelayPair } from './runtime/interventions.ts';
 import { laneStateAt, type Run, tableAt, tcpdumpAt } from './runtime/run.ts';
-import { MAX_T, type RunState, useScenarioRun, validateRunState } from './runtime/scenario-run.ts';
+import { type RunState, useScenarioRun } from './runtime/scenario-run.ts';
 import { transcript } from './runtime/transcript.ts';
-import { type Checked, describeProblem } from './runtime/urlState.ts';
 import { SequenceDiagram } from './SequenceDiagram.tsx';
 import { SsTable } from './SsTable.tsx';
 import { StateMachine, type StateMark } from './StateMachine.tsx';
@@ -44,6 +43,12 @@ export interface CloseState {
   y?: DelayPair[];
 }
 
+export const toClose = (r: RunState<Closer>): CloseState => {
+  const out: CloseState = { c: r.k, s: r.s, t: r.t, d: r.d };
+  if (r.y !== undefined) out.y = r.y;
+  return out;
+};
+
 export interface CloseExplorerProps {
   id: string;
   lang?: string;
@@ -58,20 +63,6 @@ export interface CloseExplorerProps {
   onStateChange?: (state: CloseState) => void;
   /** A sentence under the title saying what to try. */
   caption?: string;
-}
-
-export { MAX_DROPS } from './runtime/interventions.ts';
-export { MAX_T };
-
-const toClose = (r: RunState<Closer>): CloseState => {
-  const out: CloseState = { c: r.k, s: r.s, t: r.t, d: r.d };
-  if (r.y !== undefined) out.y = r.y;
-  return out;
-};
-
-export function validateCloseState(raw: unknown): Checked<CloseState> {
-  const r = validateRunState(raw, 'c', CLOSERS);
-  return r.ok ? { ok: true, value: toClose(r.value) } : r;
 }
 
 /** The instant shown first: just after the last segment of the close, with TIME_WAIT under way. */
@@ -148,7 +139,7 @@ export function CloseExplorer(props: CloseExplorerProps): JSX.Element {
       {props.caption && <p class="twg-caption">{props.caption}</p>}
       {w.problem && (
         <p class="twg-problem" role="alert">
-          {L.badState(describeProblem(w.problem, lang))}
+          {L.badState(w.problem)}
         </p>
       )}
       <fieldset class="twg-choices">

@@ -16,7 +16,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { type Lang, labels } from './runtime/i18n.ts';
-import { linkToState } from './runtime/urlState.ts';
 
 export interface EmbedButtonProps {
   widget: string;
@@ -47,6 +46,8 @@ export function EmbedButton({ widget, stateKey, state, lang }: EmbedButtonProps)
       setStatus({ text: L.embedHandled });
       return;
     }
+    // Loaded on demand: most readers never press the button, so the page does not carry the encoder.
+    const { linkToState } = await import('./runtime/urlState.ts');
     const link = linkToState(stateKey, state);
     try {
       // Without permission a browser may leave the promise pending (a prompt nobody sees): give up soon.

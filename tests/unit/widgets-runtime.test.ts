@@ -1,8 +1,9 @@
 // The widget runtime: time formatting and the compressed axis, URL state (including hostile input),
 // running a scenario with drops, and the views at an instant.
 import { describe, expect, it } from 'vitest';
-import { defaultInstant, validateCloseState } from '../../components/widgets/CloseExplorer.tsx';
-import { intervene, validateInterventions } from '../../components/widgets/runtime/interventions.ts';
+import { defaultInstant } from '../../components/widgets/CloseExplorer.tsx';
+import { validateCloseState } from '../../components/widgets/close-url.ts';
+import { intervene } from '../../components/widgets/runtime/interventions.ts';
 import { next, prev } from '../../components/widgets/runtime/playback.ts';
 import {
   addDrop,
@@ -13,6 +14,7 @@ import {
   tableAt,
   tcpdumpAt,
 } from '../../components/widgets/runtime/run.ts';
+import { validateInterventions } from '../../components/widgets/runtime/scenario-url.ts';
 import { formatTime, GAP_MAX, timeAxis } from '../../components/widgets/runtime/time.ts';
 import { transcript } from '../../components/widgets/runtime/transcript.ts';
 import {

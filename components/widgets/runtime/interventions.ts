@@ -4,10 +4,10 @@
 // is unchanged and only its future is rewritten.
 //
 // In a widget's URL state they are `d` (ids dropped) and `y` (pairs [id, µs of extra delay]); `y` is
-// written only when there is a delay, so links made before delays existed still read the same.
+// written only when there is a delay, so links made before delays existed still read the same. Their
+// validation lives with the rest of the URL reading, in ./scenario-url.ts (loaded only when needed).
 
 import type { Run } from './run.ts';
-import { type Checked, intField } from './urlState.ts';
 
 /** [segment id, extra one-way delay in µs]. */
 export type DelayPair = [number, number];
@@ -29,32 +29,6 @@ export const MAX_DELAY = 600_000_000;
  * past 2 minutes (RFC 9293's suggested MSL), where an old duplicate meets the next incarnation.
  */
 export const DELAY_CHOICES: readonly number[] = [200_000, 1_000_000, 5_000_000, 70_000_000, 130_000_000];
-
-/** Check `d` and `y` of a state read from a URL (absent = none). */
-export function validateInterventions(raw: Record<string, unknown>): Checked<Interventions> {
-  const d = raw.d ?? [];
-  if (!Array.isArray(d) || d.length > MAX_DROPS)
-    return { ok: false, problem: { kind: 'field', field: 'd', expected: `≤ ${MAX_DROPS} segment ids` } };
-  const drops: number[] = [];
-  for (const x of d) {
-    const v = intField(x, 'd', 1, 1_000_000);
-    if (!v.ok) return v;
-    drops.push(v.value);
-  }
-  const y = raw.y ?? [];
-  const shape = { kind: 'field' as const, field: 'y', expected: `≤ ${MAX_DELAYS} pairs [segment id, µs]` };
-  if (!Array.isArray(y) || y.length > MAX_DELAYS) return { ok: false, problem: shape };
-  const delays: DelayPair[] = [];
-  for (const p of y) {
-    if (!Array.isArray(p) || p.length !== 2) return { ok: false, problem: shape };
-    const id = intField(p[0], 'y', 1, 1_000_000);
-    if (!id.ok) return id;
-    const by = intField(p[1], 'y', 1, MAX_DELAY);
-    if (!by.ok) return by;
-    delays.push([id.value, by.value]);
-  }
-  return { ok: true, value: { d: drops, y: delays } };
-}
 
 /** The URL form: `y` only when something is delayed. */
 export function interventionFields(iv: Interventions): { d: number[]; y?: DelayPair[] } {

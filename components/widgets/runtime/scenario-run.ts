@@ -6,6 +6,8 @@
 // stay what they were: { <choice>, s: seed, t: µs, d: dropped ids, y?: [id, µs] held back }.
 // The first render uses the defaults (never the URL), so the server-rendered HTML equals the hydrated
 // first render; the URL state is applied in an effect after hydration and a bad one shows a message.
+// Reading and writing the URL load ./scenario-url.ts on demand: a page opened without a state in its
+// URL never needs the decoder and validators until the reader changes something.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Scenario } from '../../../src/sim/types.ts';
@@ -17,15 +19,11 @@ import {
   interventionFields,
   interventionKey,
   NONE,
-  validateInterventions,
 } from './interventions.ts';
 import { type Playback, usePlayback } from './playback.ts';
 import { type Run, runScenario } from './run.ts';
 import { formatTime, type TimeAxis, timeAxis } from './time.ts';
-import { type Checked, intField, isRecord, type Problem, readUrlState, writeUrlState } from './urlState.ts';
-
-/** Largest instant a URL may ask for: one day (runs are shorter; the instant is clamped to the run). */
-export const MAX_T = 86_400_000_000;
+import { hasHashValue } from './url-hash.ts';
 
 /** The widget-neutral form of the state; `k` is the choice (closer or variant). */
 export interface RunState<K extends string> {
@@ -34,25 +32,6 @@ export interface RunState<K extends string> {
   t: number;
   d: number[];
   y?: DelayPair[];
-}
-
-/** Check a URL state whose choice lives in `field` and must be one of `choices`. */
-export function validateRunState<K extends string>(
-  raw: unknown,
-  field: string,
-  choices: readonly K[],
-): Checked<RunState<K>> {
-  if (!isRecord(raw)) return { ok: false, problem: { kind: 'shape' } };
-  const k = raw[field];
-  if (typeof k !== 'string' || !(choices as readonly string[]).includes(k))
-    return { ok: false, problem: { kind: 'field', field, expected: choices.join(' | ') } };
-  const s = intField(raw.s, 's', 0, 0xffffffff);
-  if (!s.ok) return s;
-  const t = intField(raw.t, 't', 0, MAX_T);
-  if (!t.ok) return t;
-  const iv = validateInterventions(raw);
-  if (!iv.ok) return iv;
-  return { ok: true, value: { k: k as K, s: s.value, t: t.value, ...interventionFields(iv.value) } };
 }
 
 export interface ScenarioRunOptions<K extends string> {
@@ -91,7 +70,8 @@ export interface ScenarioRun<K extends string> {
   undo(): void;
   selected: number | null;
   setSelected(id: number | null): void;
-  problem: Problem | null;
+  /** Why the URL's state could not be used (already in words), or null. */
+  problem: string | null;
   announce: string;
   /** The state as the URL and the embed button carry it (choice under its field name). */
   state: Record<string, unknown>;
@@ -111,7 +91,7 @@ export function useScenarioRun<K extends string>(o: ScenarioRunOptions<K>): Scen
   const [tRaw, setTRaw] = useState<number>(() => o.openAt(run));
   const t = Math.max(0, Math.min(tRaw, run.end));
   const [selected, setSelected] = useState<number | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
   const touched = useRef(false);
 
@@ -135,15 +115,21 @@ export function useScenarioRun<K extends string>(o: ScenarioRunOptions<K>): Scen
       const k = given.k !== undefined && o.choices.includes(given.k) ? given.k : o.initial;
       apply(k, given.s ?? o.scenarioOf(k).seed, { d: given.d ?? [], y: given.y ?? [] }, given.t);
     }
-    if (o.syncUrl === false) return;
-    const read = readUrlState(o.id, (raw) => validateRunState(raw, o.field, o.choices));
-    if (read === null) return;
-    if (read.problem) {
-      setProblem(read.problem);
-      return;
-    }
-    const st = read.state;
-    apply(st.k, st.s, { d: st.d, y: st.y ?? [] }, st.t);
+    if (o.syncUrl === false || !hasHashValue(o.id)) return;
+    let live = true;
+    import('./scenario-url.ts').then(({ readRunState }) => {
+      const read = live ? readRunState(o.id, o.field, o.choices, o.lang) : null;
+      if (read === null) return;
+      if (read.problem !== undefined) {
+        setProblem(read.problem);
+        return;
+      }
+      const st = read.state;
+      apply(st.k, st.s, { d: st.d, y: st.y ?? [] }, st.t);
+    });
+    return () => {
+      live = false;
+    };
   }, [o.id]);
 
   const state: Record<string, unknown> = { [o.field]: choice, s: seed, t, ...interventionFields(iv) };
@@ -151,7 +137,11 @@ export function useScenarioRun<K extends string>(o: ScenarioRunOptions<K>): Scen
   // Keep the URL in step (debounced: playing changes t sixty times a second).
   useEffect(() => {
     if (!touched.current || o.syncUrl === false) return;
-    const id = setTimeout(() => writeUrlState(o.id, JSON.parse(stateJson)), 250);
+    const id = setTimeout(
+      () =>
+        import('./scenario-url.ts').then(({ writeUrlState }) => writeUrlState(o.id, JSON.parse(stateJson))),
+      250,
+    );
     return () => clearTimeout(id);
   }, [stateJson, o.id]);
   useEffect(() => {

@@ -9,6 +9,9 @@
 // turns the JSON into a typed state or a short reason; the widget shows the reason and its defaults.
 
 import { type Lang, labels } from './i18n.ts';
+import { hashValue, safeDecode } from './url-hash.ts';
+
+export { hashValue };
 
 /** Longest encoded state accepted (a close explorer state is under 100 characters). */
 export const MAX_STATE_CHARS = 4096;
@@ -44,23 +47,6 @@ export function decodeState(text: string): Checked<unknown> {
     return { ok: true, value: JSON.parse(json) as unknown };
   } catch {
     return { ok: false, problem: { kind: 'json' } };
-  }
-}
-
-/** The raw value of `key` in a fragment like `#a=…&b=…`; undefined when absent. */
-export function hashValue(hash: string, key: string): string | undefined {
-  for (const part of hash.replace(/^#/, '').split('&')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && safeDecode(part.slice(0, eq)) === key) return safeDecode(part.slice(eq + 1));
-  }
-  return undefined;
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
   }
 }
 
