@@ -19,14 +19,7 @@ import { littleCurve } from '../widgets/chart/littles-law.ts';
 import { EmbedButton } from '../widgets/EmbedButton.tsx';
 import { labels, normalizeLang } from '../widgets/runtime/i18n.ts';
 import { formatTime } from '../widgets/runtime/time.ts';
-import {
-  type Checked,
-  describeProblem,
-  isRecord,
-  type Problem,
-  readUrlState,
-  writeUrlState,
-} from '../widgets/runtime/urlState.ts';
+import { hasHashValue } from '../widgets/runtime/url-hash.ts';
 import { labLabels } from './i18n.ts';
 import { connectLog, type LoadResult } from './load-view.ts';
 
@@ -54,23 +47,6 @@ export interface LoadState {
   k: number;
 }
 
-export function validateLoadState(
-  raw: unknown,
-  rates: readonly number[],
-  ranges: readonly number[],
-  pools: readonly number[] = [0],
-): Checked<LoadState> {
-  if (!isRecord(raw)) return { ok: false, problem: { kind: 'shape' } };
-  if (typeof raw.r !== 'number' || !rates.includes(raw.r))
-    return { ok: false, problem: { kind: 'field', field: 'r', expected: rates.join(' | ') } };
-  if (typeof raw.p !== 'number' || !ranges.includes(raw.p))
-    return { ok: false, problem: { kind: 'field', field: 'p', expected: ranges.join(' | ') } };
-  const k = raw.k ?? 0;
-  if (typeof k !== 'number' || !pools.includes(k))
-    return { ok: false, problem: { kind: 'field', field: 'k', expected: pools.join(' | ') } };
-  return { ok: true, value: { r: raw.r, p: raw.p, k } };
-}
-
 const chartLang = (lang: string) => (lang === 'zh-CN' ? 'zh-cn' : 'en') as 'en' | 'zh-cn';
 
 export function LoadLab(props: LoadLabProps): JSX.Element {
@@ -84,7 +60,7 @@ export function LoadLab(props: LoadLabProps): JSX.Element {
   const [result, setResult] = useState<LoadResult>(props.initialResult);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const touched = useRef(false);
   const worker = useRef<Worker | null>(null);
 
@@ -128,22 +104,31 @@ export function LoadLab(props: LoadLabProps): JSX.Element {
   };
   useEffect(() => () => worker.current?.terminate(), []);
 
+  // The URL reader loads only when the URL holds this lab's state (as in runtime/scenario-run.ts).
   useEffect(() => {
-    const read = readUrlState(props.id, (raw) => validateLoadState(raw, props.rates, props.ranges, pools));
-    if (read === null) return;
-    if (read.problem) {
-      setProblem(read.problem);
-      return;
-    }
-    setRate(read.state.r);
-    setRange(read.state.p);
-    setPool(read.state.k);
-    start(read.state.r, read.state.p, read.state.k);
+    if (!hasHashValue(props.id)) return;
+    let live = true;
+    import('./load-url.ts').then(({ readLoadState }) => {
+      const read = live ? readLoadState(props.id, props.rates, props.ranges, pools, lang) : null;
+      if (read === null) return;
+      if (read.problem !== undefined) {
+        setProblem(read.problem);
+        return;
+      }
+      setRate(read.state.r);
+      setRange(read.state.p);
+      setPool(read.state.k);
+      start(read.state.r, read.state.p, read.state.k);
+    });
+    return () => {
+      live = false;
+    };
   }, [props.id]);
 
   const state: LoadState = { r: rate, p: range, k: pool };
   useEffect(() => {
-    if (touched.current) writeUrlState(props.id, state);
+    if (touched.current)
+      import('../widgets/runtime/urlState.ts').then(({ writeUrlState }) => writeUrlState(props.id, state));
   }, [rate, range, pool]);
 
   const set = (r: number, p: number, k = pool) => {
@@ -191,7 +176,7 @@ export function LoadLab(props: LoadLabProps): JSX.Element {
       {props.caption && <p class="twg-caption">{props.caption}</p>}
       {problem && (
         <p class="twg-problem" role="alert">
-          {L.badState(describeProblem(problem, lang))}
+          {L.badState(problem)}
         </p>
       )}
       <div class="twg-lab-knobs">
