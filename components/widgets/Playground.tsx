@@ -12,6 +12,11 @@
 // preset, run at build time — is the same on the server and on hydration; a state in the URL
 // (#pg=…, knobs/url-state.ts) is applied after hydration, and a malformed or hostile one leaves the
 // defaults with a short message.
+//
+// The raw scenario editor (a plain textarea, playground/editor.ts) shows the scenario the knobs make and
+// re-checks an edit as it is typed; "Apply" makes the edited scenario the base the knobs work on (it
+// travels in the URL as `#pgs=…`, playground/url-scenario.ts). Downloads of the run on screen — JSON,
+// text and a .pcap capture — are built on demand (playground/downloads.ts, src/export/).
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Chart, type ChartSeries } from './Chart.tsx';
@@ -27,7 +32,15 @@ import {
 } from './knobs/scenario-knobs.ts';
 import type { Knob, KnobValue, Lang, ScenarioJson, Text } from './knobs/spec.ts';
 import { decodeState, encodeState, hashWithState, stateFromHash } from './knobs/url-state.ts';
+import { buildDownload, type DownloadKind, saveFile } from './playground/downloads.ts';
+import { checkText, type EditorProblem, scenarioText } from './playground/editor.ts';
 import { DEFAULT_PRESET, PRESETS, type Preset, presetByName } from './playground/presets.ts';
+import {
+  decodeScenarioState,
+  encodeScenarioState,
+  hashWithScenario,
+  scenarioFromHash,
+} from './playground/url-scenario.ts';
 import './playground/playground.css';
 // The toolkit's styles (SequenceDiagram), as the .astro wrappers of the other widgets load them.
 import './widgets.css';
@@ -94,6 +107,32 @@ const T = {
     stats: (e: string, s: string, c: string) => `${e} events, ${s} segments, ${c} connections.`,
     sequence: 'Sequence diagram of the run',
     noDiagram: (n: number) => `The sequence diagram is drawn for runs of up to ${n} segments.`,
+    editor: 'Scenario JSON',
+    editorLabel: 'The scenario as JSON (editable)',
+    editorHint:
+      'Every knob above writes into this text. Edit it freely: it is checked as you type, and Apply (or Ctrl+Enter) runs it; the knobs then show its values. The format is that of the scenario files (npm run sim -- schema prints its JSON Schema).',
+    editorProblems: (n: number) =>
+      n === 1
+        ? 'One problem; the result below is from the last valid scenario:'
+        : `${n} problems; the result below is from the last valid scenario:`,
+    editorDirty: 'The editor has changes that are not applied: the result is from the previous scenario.',
+    apply: 'Apply',
+    revert: 'Undo edits',
+    applied: 'The edited scenario is applied.',
+    downloads: 'Download this run',
+    dlJson: 'JSON (scenario, seed, events)',
+    dlText: 'Text (calls, tcpdump, ss)',
+    dlPcap: '.pcap (tcpdump, Wireshark)',
+    noPcap:
+      'A load run exports its counters only: its capture would hold millions of packets. Scripted scenarios also offer a .pcap file.',
+    downloaded: (name: string) => `Downloaded ${name}.`,
+    urlScenario: {
+      length: 'The scenario in the link is too long.',
+      encoding: 'The scenario in the link is not valid base64url.',
+      json: 'The scenario in the link is not valid JSON.',
+      shape: 'The scenario in the link is not a JSON object.',
+      invalid: 'The scenario in the link has problems; they are listed under the editor.',
+    },
   },
   'zh-cn': {
     title: '实验场',
@@ -142,6 +181,28 @@ const T = {
     stats: (e: string, s: string, c: string) => `${e} 个事件，${s} 个报文段，${c} 个连接。`,
     sequence: '本次运行的时序图',
     noDiagram: (n: number) => `时序图只为不超过 ${n} 个报文段的运行绘制。`,
+    editor: '场景 JSON',
+    editorLabel: '以 JSON 表示的场景（可编辑）',
+    editorHint:
+      '上面的每个参数都会写进这段文本。可以随意修改：输入时即检查，按“应用”（或 Ctrl+Enter）即运行，参数随后显示其中的值。格式与场景文件相同（npm run sim -- schema 会打印其 JSON Schema）。',
+    editorProblems: (n: number) => `${n} 个问题；下面的结果来自上一个有效的场景：`,
+    editorDirty: '编辑器中有尚未应用的修改：结果来自之前的场景。',
+    apply: '应用',
+    revert: '撤销编辑',
+    applied: '已应用编辑后的场景。',
+    downloads: '下载本次运行',
+    dlJson: 'JSON（场景、种子、事件）',
+    dlText: '文本（调用、tcpdump、ss）',
+    dlPcap: '.pcap（tcpdump、Wireshark）',
+    noPcap: '负载运行只导出计数：其抓包会有数百万个数据包。脚本场景还可下载 .pcap 文件。',
+    downloaded: (name: string) => `已下载 ${name}。`,
+    urlScenario: {
+      length: '链接中的场景过长。',
+      encoding: '链接中的场景不是有效的 base64url 编码。',
+      json: '链接中的场景不是有效的 JSON。',
+      shape: '链接中的场景不是 JSON 对象。',
+      invalid: '链接中的场景有问题，已列在编辑器下方。',
+    },
   },
 } as const;
 
@@ -159,6 +220,8 @@ export function seconds(us: number): string {
 
 interface Setup {
   preset: Preset;
+  /** A scenario applied from the editor: the knobs then work on it instead of the preset's. */
+  custom?: ScenarioJson;
   values: Record<string, KnobValue>;
 }
 
@@ -169,13 +232,25 @@ function allKnobs(p: Preset): Knob[] {
 
 /** The knobs of a setup: derived from the preset with the chosen values (the profile adds some). */
 function derive(setup: Setup): { knobs: Knob[]; json: ScenarioJson; error?: string } {
-  const first = knobsFor(setup.preset.json);
+  const base = setup.custom ?? setup.preset.json;
+  // An edited scenario is valid (the editor checked it), but its shape is the author's: whatever the
+  // knobs make of it, a surprise must show as a problem, not break the page.
+  let first: Knob[] = [];
   try {
-    const once = applyKnobs(setup.preset.json, first, setup.values);
+    first = knobsFor(base);
+    const once = applyKnobs(base, first, setup.values);
     const knobs = knobsFor(once);
-    return { knobs, json: applyKnobs(setup.preset.json, knobs, setup.values) };
+    return { knobs, json: applyKnobs(base, knobs, setup.values) };
   } catch (e) {
-    return { knobs: first, json: setup.preset.json, error: e instanceof Error ? e.message : String(e) };
+    return { knobs: first, json: base, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function safeKnobValues(json: ScenarioJson, knobs: readonly Knob[]): Record<string, KnobValue> {
+  try {
+    return knobValues(json, knobs);
+  } catch {
+    return {};
   }
 }
 
@@ -183,6 +258,8 @@ interface Shown {
   result?: PlaygroundResult;
   problems?: string[];
   run?: Run;
+  /** The scenario JSON this result came from (what the downloads export). */
+  json?: ScenarioJson;
 }
 
 /** Run a small scripted scenario on the main thread (parse once, feed both views). */
@@ -190,7 +267,7 @@ function runSmall(json: ScenarioJson): Shown {
   const parsed = tryParseScenario(json, 'scenario');
   if (!parsed.ok) return { problems: parsed.problems };
   const result = runParsed(parsed.scenario);
-  const shown: Shown = { result };
+  const shown: Shown = { result, json };
   if (result.stats.segments <= MAX_DIAGRAM_SEGMENTS)
     shown.run = runScenario(parsed.scenario, { tables: false });
   return shown;
@@ -390,7 +467,7 @@ export function Playground(props: PlaygroundProps) {
   const derived = useMemo(() => derive(setup), [setup]);
   const heavy = isHeavy(derived.json);
   const cross = useMemo(() => crossProblems(derived.json), [derived.json]);
-  const values = useMemo(() => knobValues(derived.json, derived.knobs), [derived]);
+  const values = useMemo(() => safeKnobValues(derived.json, derived.knobs), [derived]);
 
   // The first frame: the default preset run synchronously (at build time, and again on hydration).
   const [shown, setShown] = useState<Shown>(() => (heavy ? {} : runSmall(derived.json)));
@@ -401,21 +478,76 @@ export function Playground(props: PlaygroundProps) {
   const handle = useRef<RunHandle | undefined>(undefined);
   const first = useRef(true);
 
+  // The editor: its text, the problems of that text (checked after a pause in typing) and whether it
+  // differs from the scenario the knobs made (then the result on screen is marked stale).
+  const [editorText, setEditorText] = useState(() => scenarioText(derived.json));
+  const [editProblems, setEditProblems] = useState<EditorProblem[]>([]);
+  const [dirty, setDirty] = useState(false);
+  const synced = useRef(editorText);
+  const checkTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const editorRef = useRef<HTMLTextAreaElement>(null);
+  // The editor and the downloads work only with JavaScript: they appear once the island has hydrated,
+  // which also keeps the scenario text out of the page's HTML (the first frame's budget).
+  const [live, setLive] = useState(false);
+  useEffect(() => setLive(true), []);
+
   // After hydration: apply a state from the URL, or say why it can't be used.
   useEffect(() => {
     const encoded = stateFromHash(location.hash);
-    if (encoded === undefined) return;
-    const decoded = decodeState(encoded, (name) => {
-      const p = presetByName(name);
-      return p ? allKnobs(p) : undefined;
-    });
-    if (!decoded.ok) {
-      setUrlProblem(decoded.error);
+    const encodedScenario = scenarioFromHash(location.hash);
+    if (encoded === undefined && encodedScenario === undefined) return;
+    let preset = defaultPreset;
+    let values: Record<string, KnobValue> = {};
+    if (encoded !== undefined) {
+      const decoded = decodeState(encoded, (name) => {
+        const p = presetByName(name);
+        return p ? allKnobs(p) : undefined;
+      });
+      if (!decoded.ok) {
+        setUrlProblem(decoded.error);
+        return;
+      }
+      preset = presetByName(decoded.state.preset) as Preset;
+      values = decoded.state.values;
+    }
+    if (encodedScenario === undefined) {
+      setSetup({ preset, values });
       return;
     }
-    const preset = presetByName(decoded.state.preset) as Preset;
-    setSetup({ preset, values: decoded.state.values });
+    const d = decodeScenarioState(encodedScenario);
+    if (!d.ok) {
+      setUrlProblem({ en: T.en.urlScenario[d.reason], 'zh-cn': T['zh-cn'].urlScenario[d.reason] });
+      return;
+    }
+    const linked = scenarioText(d.json);
+    const checked = checkText(linked, lang);
+    if (!checked.ok) {
+      // Keep the defaults running, and put the link's scenario in the editor with its problems, so
+      // nothing in the link is lost and it can be fixed there.
+      setUrlProblem({ en: T.en.urlScenario.invalid, 'zh-cn': T['zh-cn'].urlScenario.invalid });
+      setEditorText(linked);
+      setDirty(true);
+      setEditProblems(checked.problems);
+      return;
+    }
+    setSetup({ preset, custom: checked.json, values });
   }, []);
+
+  // The editor follows the knobs and the preset: a new scenario from them replaces the text.
+  const syncedJson = useRef(derived.json);
+  useEffect(() => {
+    // Not on mount: the text already shows this scenario (and a link's invalid one may be there).
+    if (syncedJson.current === derived.json) return;
+    syncedJson.current = derived.json;
+    const next = scenarioText(derived.json);
+    synced.current = next;
+    clearTimeout(checkTimer.current);
+    setEditorText(next);
+    setDirty(false);
+    setEditProblems([]);
+  }, [derived.json]);
+
+  useEffect(() => () => clearTimeout(checkTimer.current), []);
 
   // Keep the URL in step with the setup (only what differs from the preset).
   useEffect(() => {
@@ -423,10 +555,15 @@ export function Playground(props: PlaygroundProps) {
     const base = knobValues(setup.preset.json, derived.knobs);
     const diff: Record<string, KnobValue> = {};
     for (const [k, v] of Object.entries(values)) if (base[k] !== v) diff[k] = v;
-    const isDefault = setup.preset.name === DEFAULT_PRESET && Object.keys(diff).length === 0;
-    const hash = hashWithState(
-      location.hash,
-      isDefault ? undefined : encodeState({ preset: setup.preset.name, values: diff }),
+    const isDefault = setup.preset.name === DEFAULT_PRESET && Object.keys(diff).length === 0 && !setup.custom;
+    // An edited scenario goes whole into `pgs` (knob changes folded in); `pg` then names the preset
+    // it started from with no knob values, so older pages still understand the link.
+    const hash = hashWithScenario(
+      hashWithState(
+        location.hash,
+        isDefault ? undefined : encodeState({ preset: setup.preset.name, values: setup.custom ? {} : diff }),
+      ),
+      setup.custom ? encodeScenarioState(derived.json) : undefined,
     );
     try {
       history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`);
@@ -490,7 +627,7 @@ export function Playground(props: PlaygroundProps) {
         handle.current = undefined;
         setRunning(false);
         if (outcome.ok) {
-          setShown({ result: outcome.result });
+          setShown({ result: outcome.result, json: derived.json });
           setStale(false);
           setStatus(t.done(outcome.result.wallMs, h.where === 'worker' ? t.worker : t.mainThread));
         } else {
@@ -524,6 +661,57 @@ export function Playground(props: PlaygroundProps) {
     setSetup((s) => ({ ...s, values: { ...s.values, [knob]: value } }));
   }, []);
 
+  // The editor. Typing re-checks after a pause (checking parses the whole scenario: not on every key).
+  const onEdit = (value: string) => {
+    setEditorText(value);
+    const changed = value !== synced.current;
+    setDirty(changed);
+    clearTimeout(checkTimer.current);
+    if (!changed) {
+      setEditProblems([]);
+      return;
+    }
+    checkTimer.current = setTimeout(() => {
+      const c = checkText(value, lang);
+      setEditProblems(c.ok ? [] : c.problems);
+    }, 300);
+  };
+
+  const apply = () => {
+    clearTimeout(checkTimer.current);
+    const c = checkText(editorText, lang);
+    if (!c.ok) {
+      setEditProblems(c.problems);
+      return;
+    }
+    setUrlProblem(undefined);
+    setEditProblems([]);
+    setSetup((s) => ({ preset: s.preset, custom: c.json, values: {} }));
+    setStatus(t.applied);
+  };
+
+  const revert = () => {
+    clearTimeout(checkTimer.current);
+    setEditorText(synced.current);
+    setDirty(false);
+    setEditProblems([]);
+    editorRef.current?.focus();
+  };
+
+  const download = (kind: DownloadKind) => {
+    const json = shown.json;
+    if (json === undefined) return;
+    const parsed = tryParseScenario(json, 'scenario');
+    if (!parsed.ok) return;
+    try {
+      const file = buildDownload(kind, json, parsed.scenario, lang, shown.result);
+      saveFile(file);
+      setStatus(t.downloaded(file.name));
+    } catch (e) {
+      setStatus(e instanceof Error ? e.message : String(e));
+    }
+  };
+
   const copyLink = () => {
     const done = (ok: boolean) => setStatus(ok ? t.copied : t.copyFailed);
     if (navigator.clipboard?.writeText)
@@ -535,7 +723,18 @@ export function Playground(props: PlaygroundProps) {
   };
 
   const result = shown.result;
-  const title = setup.preset.title[lang];
+  const customTitle = setup.custom?.title as Text | undefined;
+  const title =
+    setup.custom === undefined
+      ? setup.preset.title[lang]
+      : typeof customTitle?.[lang] === 'string'
+        ? customTitle[lang]
+        : typeof setup.custom.name === 'string'
+          ? setup.custom.name
+          : setup.preset.title[lang];
+  const shownLoad = shown.json !== undefined && isHeavy(shown.json);
+  const canDownload = shown.json !== undefined && shown.result !== undefined && !running;
+  const problemsId = `${id}-editor-problems`;
   const resultView = useMemo(
     () => <ResultView id={id} lang={lang} title={title} shown={shown} />,
     [id, lang, title, shown],
@@ -585,6 +784,63 @@ export function Playground(props: PlaygroundProps) {
 
       {knobsView}
 
+      {live && (
+        <section class="twg-pg__editor" aria-labelledby={`${id}-editor-h`}>
+          <h3 id={`${id}-editor-h`}>{t.editor}</h3>
+          <p id={`${id}-editor-hint`} class="twg-pg__hint">
+            {t.editorHint}
+          </p>
+          <label for={`${id}-editor`}>{t.editorLabel}</label>
+          <textarea
+            id={`${id}-editor`}
+            ref={editorRef}
+            class="twg-pg__json"
+            rows={16}
+            spellcheck={false}
+            autocomplete="off"
+            autocapitalize="off"
+            wrap="off"
+            value={editorText}
+            aria-invalid={editProblems.length > 0 ? 'true' : 'false'}
+            aria-describedby={`${id}-editor-hint ${problemsId}`}
+            onInput={(e) => onEdit((e.currentTarget as HTMLTextAreaElement).value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                apply();
+              }
+            }}
+          />
+          <div
+            id={problemsId}
+            class="twg-pg__editor-problems"
+            aria-live="polite"
+            data-testid="editor-problems"
+          >
+            {editProblems.length > 0 && (
+              <>
+                <p>{t.editorProblems(editProblems.length)}</p>
+                <ul>
+                  {editProblems.map((p, i) => (
+                    <li key={`${i}-${p.path}`}>
+                      <code>{p.path}</code>: {p.message}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+          <div class="twg-pg__actions">
+            <button type="button" onClick={apply}>
+              {t.apply}
+            </button>
+            <button type="button" onClick={revert} disabled={!dirty}>
+              {t.revert}
+            </button>
+          </div>
+        </section>
+      )}
+
       {problems.length > 0 && (
         <div class="twg-pg__problems" role="alert">
           <p>{t.invalid}</p>
@@ -618,12 +874,56 @@ export function Playground(props: PlaygroundProps) {
         bus={bus}
         running={running}
         label={t.progress}
-        text={status || (stale && result ? t.stale : '') || (heavy && !result ? t.pressRun : '')}
+        text={
+          (dirty ? t.editorDirty : '') ||
+          status ||
+          (stale && result ? t.stale : '') ||
+          (heavy && !result ? t.pressRun : '')
+        }
       />
 
-      <div class={`twg-pg__result${stale ? ' twg-pg__result--stale' : ''}`} data-testid="result">
+      <div
+        class={`twg-pg__result${stale || dirty ? ' twg-pg__result--stale' : ''}`}
+        data-testid="result"
+        data-stale={stale || dirty ? 'true' : 'false'}
+      >
         {resultView}
       </div>
+
+      {live && (
+        <section class="twg-pg__downloads" aria-labelledby={`${id}-dl`}>
+          <h3 id={`${id}-dl`}>{t.downloads}</h3>
+          <div class="twg-pg__actions">
+            <button
+              type="button"
+              data-download="json"
+              disabled={!canDownload}
+              onClick={() => download('json')}
+            >
+              {t.dlJson}
+            </button>
+            <button
+              type="button"
+              data-download="text"
+              disabled={!canDownload}
+              onClick={() => download('text')}
+            >
+              {t.dlText}
+            </button>
+            {!shownLoad && (
+              <button
+                type="button"
+                data-download="pcap"
+                disabled={!canDownload}
+                onClick={() => download('pcap')}
+              >
+                {t.dlPcap}
+              </button>
+            )}
+          </div>
+          {shownLoad && <p class="twg-pg__hint">{t.noPcap}</p>}
+        </section>
+      )}
     </section>
   );
 }

@@ -3,8 +3,9 @@
 // 2 a bad scenario, an unreadable file or a usage error.
 
 import '../sim/load.ts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { pcapOfEvents } from '../export/pcap.ts';
 import { formatDuration, formatSeconds, parseDurationResult } from '../sim/duration.ts';
 import { checkExpectations } from '../sim/expect.ts';
 import { observe, ssTable, tcpdumpLines, traceDigest } from '../sim/observe.ts';
@@ -19,6 +20,7 @@ Commands:
       --until T             stop at T (a duration: 500ms, 90s, 2min; a number is milliseconds)
       --format F            text (default) | json | ss | tcpdump
       --host H              tcpdump: only what host H's interface sees
+      --pcap FILE           also write every segment sent as a libpcap capture (tcpdump -r FILE)
   check <files…>        run each scenario and check its expectations; exit 1 if one fails
   schema                print the JSON Schema of the scenario format
 
@@ -53,6 +55,7 @@ function runCommand(args: string[]): number {
       until: { type: 'string' },
       format: { type: 'string', default: 'text' },
       host: { type: 'string' },
+      pcap: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('run needs exactly one scenario file');
@@ -78,6 +81,9 @@ function runCommand(args: string[]): number {
       `--host must name a host of the scenario (${Object.keys(scenario.hosts).join(', ')})`,
     );
   }
+  // A load run's segments number in the millions: refuse rather than write a multi-gigabyte file.
+  if (values.pcap !== undefined && scenario.load)
+    throw new UsageError('--pcap works for scripted scenarios only; this one has a load generator');
   const options: Parameters<typeof observe>[1] = {};
   if (seed !== undefined) options.seed = seed;
   if (until !== undefined) options.until = until;
@@ -86,6 +92,15 @@ function runCommand(args: string[]): number {
   const result = observe(scenario, options);
   const { observation, events, samples } = result;
   const out = (s: string) => process.stdout.write(`${s}\n`);
+  if (values.pcap !== undefined) {
+    try {
+      writeFileSync(values.pcap, pcapOfEvents(events));
+    } catch (e) {
+      throw new UsageError(
+        `--pcap: cannot write "${values.pcap}" (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+      );
+    }
+  }
 
   if (format === 'json') {
     out(
