@@ -171,6 +171,51 @@ describe('close explorer: stepping, dropping, scrubbing, sharing', () => {
     expect(again.problems).toEqual({ console: [], failed: [] });
   });
 
+  it('holds the final ACK back 1 s: the server resends its FIN first, and the link keeps the delay', async () => {
+    const { page, problems } = await open(EN);
+    const w = await widget(page);
+    await w.getByRole('button', { name: 'Go to end' }).click();
+    const finalAck = w
+      .locator('svg.twg-seq [role="button"][aria-label*="ACK seq"][aria-label*="client → server"]')
+      .last();
+    const id = Number(/^#(\d+)/.exec((await finalAck.getAttribute('aria-label')) ?? '')?.[1]);
+    expect(id).toBeGreaterThan(0);
+    await finalAck.click();
+    await w.getByLabel('by', { exact: true }).selectOption({ label: '1 s' });
+    await w.getByRole('button', { name: `Hold back segment #${id}` }).click();
+    expect(await w.locator('.twg-drops').innerText()).toContain(`Held back on purpose: #${id} by 1 s`);
+    await w.getByRole('button', { name: 'Go to end' }).click();
+    const arrow = w.locator(`[data-seg="${id}"]`);
+    expect(await arrow.getAttribute('class')).toContain('twg-held');
+    expect(await arrow.getAttribute('aria-label')).toContain('held back 1 s');
+    // Nothing is lost: the server, hearing nothing, resends its FIN after its RTO; the client in
+    // TIME_WAIT answers it, and the held ACK arrives about a second late.
+    const lines = await tcpdump(w);
+    expect(lines.filter((l) => l.includes('(dropped'))).toEqual([]);
+    expect(lines.filter((l) => /10\.0\.0\.2\.80 > .*Flags \[F\.\]/.test(l))).toHaveLength(2);
+    const text = await transcript(w);
+    expect(text).toContain('The client, still in TIME_WAIT, answers the retransmitted FIN');
+    // The delay is in the link and survives a reload.
+    await page.waitForFunction(() => /[#&]close=/.test(location.hash));
+    await page.waitForTimeout(400);
+    const hash = page.url().slice(page.url().indexOf('#'));
+    const again = await open(EN, hash);
+    const w2 = await widget(again.page);
+    await again.page
+      .waitForFunction(
+        () =>
+          document
+            .querySelector('section[aria-labelledby="close-title"] .twg-drops')
+            ?.textContent?.includes('Held back'),
+        undefined,
+        { timeout: 5_000 },
+      )
+      .catch(() => undefined);
+    expect(await w2.locator('.twg-drops').innerText()).toContain(`#${id} by 1 s`);
+    expect(problems).toEqual({ console: [], failed: [] });
+    expect(again.problems).toEqual({ console: [], failed: [] });
+  });
+
   it('scrubs to any instant, with the mouse-free value and the keyboard', async () => {
     const { page } = await open(EN);
     const w = await widget(page);
