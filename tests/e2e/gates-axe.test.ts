@@ -3,14 +3,11 @@
 // pages other helpers add are covered without touching this file.
 
 import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sitemapPages } from '../../bench/weights.ts';
-import { BUILDS, launch, serve } from './harness.ts';
+import { type AxeViolation, axeAudit, BUILDS, launch, serve } from './harness.ts';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const THEMES = ['light', 'dark'] as const;
 
 let browser: Browser;
@@ -26,42 +23,9 @@ afterAll(async () => {
   server?.close();
 });
 
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-
-/**
- * Runs axe with the WCAG tags. In the dark theme only the colour rules run: the theme changes CSS custom
- * properties and nothing else, so the structural rules would repeat the light run's answers.
- */
-async function audit(page: Page, theme: (typeof THEMES)[number]): Promise<Violation[]> {
-  return page.evaluate(
-    async ({ tags, colourOnly }) => {
-      // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global by addScriptTag.
-      const axe = (window as any).axe;
-      const runOnly = colourOnly
-        ? {
-            type: 'rule',
-            values: axe
-              .getRules(tags)
-              .filter((r: { tags: string[] }) => r.tags.includes('cat.color'))
-              .map((r: { ruleId: string }) => r.ruleId),
-          }
-        : { type: 'tag', values: tags };
-      const r = await axe.run(document, { runOnly, resultTypes: ['violations'] });
-      return r.violations.map((v: Violation) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
-      }));
-    },
-    { tags: TAGS, colourOnly: theme === 'dark' },
-  );
-}
+/** Runs axe: every WCAG rule in the light theme, only the colour rules in the dark one (harness.ts). */
+const audit = (page: Page, theme: (typeof THEMES)[number]): Promise<AxeViolation[]> =>
+  axeAudit(page, { colourOnly: theme === 'dark' });
 
 // TWG_AXE_ONLY=<regex> narrows the run while fixing a page; the gate itself always runs every page.
 const only = new RegExp(process.env.TWG_AXE_ONLY ?? '');
@@ -95,7 +59,6 @@ async function problemsOn(path: string, theme: (typeof THEMES)[number]): Promise
         { timeout: 3_000 },
       )
       .catch(() => undefined);
-    await page.addScriptTag({ path: AXE });
     for (const v of await audit(page, theme)) {
       for (const n of v.nodes) {
         problems.push(

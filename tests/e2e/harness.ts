@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { startStaticServer } from '../../scripts/lib/static-server.ts';
@@ -81,4 +82,56 @@ export function watch(page: Page): PageProblems {
     if (res.status() >= 400) problems.failed.push(`${res.url()}: HTTP ${res.status()}`);
   });
   return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// axe-core, the accessibility gate every e2e file runs the same way
+
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+/** WCAG 2.0 / 2.1 A and AA and WCAG 2.2 AA. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/**
+ * Run axe on the page with the WCAG tags (or, with `colourOnly`, only its colour rules: a theme changes
+ * CSS custom properties and nothing else, so structural rules would repeat the other theme's answers).
+ */
+export async function axeAudit(page: Page, opts: { colourOnly?: boolean } = {}): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_SCRIPT });
+  return page.evaluate(
+    async ({ tags, colourOnly }) => {
+      // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global by addScriptTag.
+      const axe = (window as any).axe;
+      const runOnly = colourOnly
+        ? {
+            type: 'rule',
+            values: axe
+              .getRules(tags)
+              .filter((r: { tags: string[] }) => r.tags.includes('cat.color'))
+              .map((r: { ruleId: string }) => r.ruleId),
+          }
+        : { type: 'tag', values: tags };
+      const r = await axe.run(document, { runOnly, resultTypes: ['violations'] });
+      return r.violations.map((v: AxeViolation) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+      }));
+    },
+    { tags: AXE_TAGS, colourOnly: opts.colourOnly === true },
+  );
+}
+
+/** axe's violations as one line per node ("rule [target] why"), for an `toEqual([])` that explains itself. */
+export async function axeViolations(page: Page, opts: { colourOnly?: boolean } = {}): Promise<string[]> {
+  return (await axeAudit(page, opts)).flatMap((v) =>
+    v.nodes.map((n) => `${v.id} ${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`.slice(0, 300)),
+  );
 }

@@ -7,15 +7,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, serve, watch } from './harness.ts';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+import { axeViolations, launch, serve, watch } from './harness.ts';
 
 let browser: Browser;
 let server: Server;
@@ -78,23 +74,6 @@ function mainThreadTaskCpu(events: TraceEvent[]): number[] {
 }
 
 const TCPDUMP = ['/usr/bin/tcpdump', '/usr/sbin/tcpdump'].find((p) => existsSync(p));
-
-/** Run axe on the page; the list of violations (empty is good). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (tags) => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global by addScriptTag.
-    const axe = (window as any).axe;
-    const r = await axe.run(document, {
-      runOnly: { type: 'tag', values: tags },
-      resultTypes: ['violations'],
-    });
-    return r.violations.map(
-      (v: { id: string; nodes: { target: unknown; failureSummary?: string }[] }) =>
-        `${v.id}: ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`,
-    );
-  }, TAGS);
-}
 
 const FIELD = (knob: string) => `#pg-k-${knob.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
@@ -458,19 +437,7 @@ describe('playground', () => {
         await page.locator('#pg button[data-download="pcap"]').waitFor();
         // Open the chart's data table so axe checks it too.
         await page.locator('#pg-chart details summary').click();
-        await page.addScriptTag({ path: AXE });
-        const violations = await page.evaluate(async (tags) => {
-          // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global by addScriptTag.
-          const axe = (window as any).axe;
-          const r = await axe.run(document, {
-            runOnly: { type: 'tag', values: tags },
-            resultTypes: ['violations'],
-          });
-          return r.violations.map(
-            (v: { id: string; nodes: { target: unknown; failureSummary?: string }[] }) =>
-              `${v.id}: ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`,
-          );
-        }, TAGS);
+        const violations = await axeViolations(page);
         expect(violations, `${path} ${theme}`).toEqual([]);
         await context.close();
       }

@@ -3,13 +3,10 @@
 // shared URL, keyboard-only use, hostile URL states, and axe on the chapter in both languages.
 
 import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, serve, watch } from './harness.ts';
+import { axeViolations, launch, serve, watch } from './harness.ts';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const EN = 'understand/arises/';
 const ZH = 'zh-cn/understand/arises/';
 
@@ -485,21 +482,7 @@ describe('close explorer: accessibility', () => {
         // Put the first widget in a busy state: a segment selected, a drop made, a status shown.
         await w.getByRole('button', { name: /Go to end|跳到结尾/ }).click();
         await w.locator('svg.twg-seq [role="button"]').last().click();
-        await page.addScriptTag({ path: AXE });
-        const violations = await page.evaluate(async (tags) => {
-          // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global by addScriptTag.
-          const axe = (window as any).axe;
-          const r = await axe.run(document, {
-            runOnly: { type: 'tag', values: tags },
-            resultTypes: ['violations'],
-          });
-          return r.violations.flatMap(
-            (v: { id: string; nodes: { target: unknown; failureSummary?: string }[] }) =>
-              v.nodes.map((n) =>
-                `${v.id} ${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`.slice(0, 300),
-              ),
-          );
-        }, TAGS);
+        const violations = await axeViolations(page);
         for (const v of violations) found.push(`/${path} [${theme}] ${v}`);
       }
     }
