@@ -59,7 +59,9 @@ async function open(path: string, hash = '', opts: Parameters<Browser['newContex
   return { page, problems };
 }
 
-const timeText = (w: Locator) => w.locator('output.twg-time').innerText();
+// textContent, not innerText: a widget scrolled out of view skips rendering (content-visibility: auto
+// in site.css), and innerText reads only rendered text.
+const timeText = async (w: Locator) => ((await w.locator('output.twg-time').textContent()) ?? '').trim();
 const tcpdump = async (w: Locator) =>
   (await w.locator('pre.twg-tcpdump').innerText()).split('\n').filter((l) => / IP /.test(l));
 const transcript = (w: Locator) => w.locator('.twg-transcript').innerText();
