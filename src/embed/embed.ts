@@ -25,11 +25,19 @@ export interface MountOptions {
   state: unknown;
   /** The site's base URL (ends with /), for the "open on the site" link. */
   site: string;
+  /**
+   * Load a data file of this site's embeds (`lab/<lab>` → embed/v1/lab/<lab>.js), once per page: a
+   * classic script that hands its value to `twgEmbed.data()`. Scripts, not fetch(), because a fetch
+   * from the host's origin would need CORS headers that a static host may not send.
+   */
+  load(path: string): Promise<unknown>;
 }
 
 /** The global a widget file registers with (see src/embed/mount/*.tsx). */
 export interface EmbedGlobal {
   define(name: string, widget: WidgetModule): void;
+  /** Called by a data file (see MountOptions.load). */
+  data(path: string, value: unknown): void;
 }
 
 // document.currentScript is this script while it runs (also with async); later it is gone.
@@ -39,31 +47,45 @@ const SCRIPT_URL =
   location.href;
 const SITE = new URL('../../', SCRIPT_URL).href;
 
-const loaded = new Map<string, Promise<WidgetModule>>();
-const waiting = new Map<string, (w: WidgetModule) => void>();
+// Widget files register under `widget:<name>`, data files under `data:<path>`.
+const loaded = new Map<string, Promise<unknown>>();
+const waiting = new Map<string, (value: unknown) => void>();
+const settle = (key: string, value: unknown) => {
+  waiting.get(key)?.(value);
+  waiting.delete(key);
+};
 const registry: EmbedGlobal = {
-  define(name, widget) {
-    waiting.get(name)?.(widget);
-    waiting.delete(name);
-  },
+  define: (name, widget) => settle(`widget:${name}`, widget),
+  data: (path, value) => settle(`data:${path}`, value),
 };
 (window as unknown as { twgEmbed: EmbedGlobal }).twgEmbed = registry;
 
-function loadWidget(name: string): Promise<WidgetModule> {
-  let p = loaded.get(name);
+/** Append `embed/v1/<file>.js` once and wait for it to register `key`. */
+function loadScript(key: string, file: string): Promise<unknown> {
+  let p = loaded.get(key);
   if (!p) {
-    p = new Promise<WidgetModule>((resolve, reject) => {
-      waiting.set(name, resolve);
+    p = new Promise<unknown>((resolve, reject) => {
+      waiting.set(key, resolve);
       const script = document.createElement('script');
-      script.src = new URL(`./${name}.js`, SCRIPT_URL).href;
+      script.src = new URL(`./${file}.js`, SCRIPT_URL).href;
       script.async = true;
-      script.onerror = () => reject(new Error(`${script.src} did not load`));
+      script.onerror = () => {
+        // A later element may try again (a flaky network), so forget the failure.
+        loaded.delete(key);
+        reject(new Error(`${script.src} did not load`));
+      };
       document.head.append(script);
     });
-    loaded.set(name, p);
+    loaded.set(key, p);
   }
   return p;
 }
+
+const loadWidget = (name: string) => loadScript(`widget:${name}`, name) as Promise<WidgetModule>;
+const loadData = (path: string) => {
+  if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(path)) return Promise.reject(new Error(`bad data path ${path}`));
+  return loadScript(`data:${path}`, path);
+};
 const BASE_CSS = `${themeCss(':host')}\n${HOST_RESET}`;
 
 const escapeText = (s: string) =>
@@ -159,7 +181,7 @@ function defineElement(widget: EmbeddableWidget): void {
         return undefined;
       }
       if (this.#container?.querySelector('.twg-embed-problem')) this.#container.innerHTML = '';
-      return { lang: embedLang, state: parsed.value, site: SITE };
+      return { lang: embedLang, state: parsed.value, site: SITE, load: loadData };
     }
 
     async #render(): Promise<void> {
@@ -167,7 +189,7 @@ function defineElement(widget: EmbeddableWidget): void {
       const root = this.#root;
       const options = this.#check();
       if (!container || !root || !options) return;
-      const key = JSON.stringify(options);
+      const key = JSON.stringify([options.lang, options.state]);
       if (key === this.#mounted) return;
       this.#mounted = key;
       try {

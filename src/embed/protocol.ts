@@ -11,6 +11,11 @@
 //   embed/v1/resize.js                 optional host-page script that sizes iframes to their content
 //   embed/v1/oembed/<widget>.json      oEmbed response (zh-cn/embed/v1/oembed/<widget>.json in Chinese)
 //   embed/v1/<widget>.svg              the widget's first frame as a static image
+//
+// Widgets with several experiments (the chapter labs, widget `lab`) have one page per experiment:
+//   embed/v1/lab/<lab>/                iframe page of one lab (#<the chapter's lab id>=<state>)
+//   embed/v1/lab/<lab>.svg             its first frame;  embed/v1/oembed/lab/<lab>.json  its oEmbed
+//   embed/v1/lab/<lab>.js              its data (pre-parsed scenarios), loaded by <tw-lab lab="<lab>">
 
 export const EMBED_VERSION = 'v1';
 
@@ -56,18 +61,26 @@ export const THEMES: readonly EmbedTheme[] = ['auto', 'light', 'dark'];
 
 const langPrefix = (lang: EmbedLang) => (lang === 'zh-cn' ? 'zh-cn/' : '');
 
+/** `close-explorer`, or `lab/<lab>` for one experiment of a widget that has several. */
+const slug = (widget: string, instance?: string) => (instance ? `${widget}/${instance}` : widget);
+
 /** Path of a widget's iframe page below the base path, e.g. `embed/v1/close-explorer/`. */
-export function framePath(widget: string, lang: EmbedLang): string {
-  return `${langPrefix(lang)}embed/${EMBED_VERSION}/${widget}/`;
+export function framePath(widget: string, lang: EmbedLang, instance?: string): string {
+  return `${langPrefix(lang)}embed/${EMBED_VERSION}/${slug(widget, instance)}/`;
 }
 
-export function oembedPath(widget: string, lang: EmbedLang): string {
-  return `${langPrefix(lang)}embed/${EMBED_VERSION}/oembed/${widget}.json`;
+export function oembedPath(widget: string, lang: EmbedLang, instance?: string): string {
+  return `${langPrefix(lang)}embed/${EMBED_VERSION}/oembed/${slug(widget, instance)}.json`;
 }
 
 export const SCRIPT_PATH = `embed/${EMBED_VERSION}/embed.js`;
 export const RESIZE_PATH = `embed/${EMBED_VERSION}/resize.js`;
 
-export function imagePath(widget: string): string {
-  return `embed/${EMBED_VERSION}/${widget}.svg`;
+export function imagePath(widget: string, instance?: string): string {
+  return `embed/${EMBED_VERSION}/${slug(widget, instance)}.svg`;
+}
+
+/** Data file of one experiment (a classic script that registers it with `window.twgEmbed`). */
+export function dataPath(widget: string, instance: string): string {
+  return `embed/${EMBED_VERSION}/${slug(widget, instance)}.js`;
 }

@@ -18,7 +18,7 @@ const shared = `
     'Courier New', monospace;
   --__sl-font: var(--tw-font, var(--sl-font-system));
   --__sl-font-mono: var(--tw-font-mono, var(--sl-font-system-mono));
-  --sl-hue-orange: 41; --sl-hue-red: 339;
+  --sl-hue-orange: 41; --sl-hue-red: 339; --sl-hue-green: 101;
 `;
 
 const dark = `
@@ -31,6 +31,8 @@ const dark = `
   --sl-color-orange-high: hsl(41, 82%, 87%);
   --sl-color-red-low: hsl(339, 39%, 22%); --sl-color-red: hsl(339, 82%, 63%);
   --sl-color-red-high: hsl(339, 82%, 87%);
+  --sl-color-green-low: hsl(101, 39%, 22%); --sl-color-green: hsl(101, 82%, 63%);
+  --sl-color-green-high: hsl(101, 82%, 80%);
   --sl-color-accent-low: var(--tw-accent-low, hsl(224, 54%, 20%));
   --sl-color-accent: var(--tw-accent, hsl(224, 100%, 60%));
   --sl-color-accent-high: var(--tw-accent-high, hsl(224, 100%, 85%));
@@ -49,6 +51,8 @@ const light = `
   --sl-color-orange-low: hsl(41, 90%, 88%);
   --sl-color-red-high: hsl(339, 80%, 30%); --sl-color-red: hsl(339, 90%, 60%);
   --sl-color-red-low: hsl(339, 80%, 90%);
+  --sl-color-green-high: hsl(101, 80%, 22%); --sl-color-green: hsl(101, 90%, 46%);
+  --sl-color-green-low: hsl(101, 85%, 90%);
   --sl-color-accent-high: var(--tw-accent-high, hsl(234, 80%, 30%));
   --sl-color-accent: var(--tw-accent, hsl(234, 90%, 60%));
   --sl-color-accent-low: var(--tw-accent-low, hsl(234, 88%, 90%));

@@ -2,14 +2,14 @@
 // embed/v1/resize.js (for host pages that use iframes) and one file per widget, with esbuild. They
 // are a separate bundle because host pages load them by a fixed, versioned URL (src/embed/protocol.ts),
 // which Astro's hashed asset names cannot give.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { AstroIntegration } from 'astro';
-import { build, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { LAB_META } from '../embed/labs.ts';
 import { EMBED_VERSION } from '../embed/protocol.ts';
-import { WIDGETS } from '../embed/registry.ts';
 import { parseScenario } from '../sim/scenario.ts';
 import type { Scenario } from '../sim/types.ts';
 
@@ -74,6 +74,91 @@ const rawPlugin: Plugin = {
   },
 };
 
+/**
+ * Stylesheets a component imports for Astro's pages (`import './x.css'`) mean nothing inside a shadow
+ * root: each widget file adds the CSS it needs itself, as text (`?raw` above).
+ */
+const cssImportPlugin: Plugin = {
+  name: 'twg-css-import',
+  setup(b) {
+    b.onResolve({ filter: /\.css$/ }, (args) => ({ path: args.path, namespace: 'twg-no-css' }));
+    b.onLoad({ filter: /.*/, namespace: 'twg-no-css' }, () => ({ contents: '', loader: 'js' }));
+  },
+};
+
+/**
+ * Vite's `import.meta.glob('<dir>/*.json', { eager: true, import: 'default' })` (the playground's
+ * presets use it) in esbuild: an object of static imports of the matching files.
+ */
+const globPlugin: Plugin = {
+  name: 'twg-glob',
+  setup(b) {
+    b.onLoad({ filter: /\.tsx?$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.glob')) return undefined;
+      let n = 0;
+      const imports: string[] = [];
+      const contents = source.replace(
+        /import\.meta\.glob(?:<[^(]*>)?\(\s*'([^'*]+)\/\*(\.[a-z]+)'\s*,\s*\{([^}]*)\}\s*,?\s*\)/g,
+        (_, dir: string, ext: string, options: string) => {
+          if (!/eager:\s*true/.test(options) || !/import:\s*'default'/.test(options))
+            throw new Error(
+              `${args.path}: only eager, default-import globs are supported in the embed bundle`,
+            );
+          const abs = resolve(dirname(args.path), dir);
+          const entries = readdirSync(abs)
+            .filter((f) => f.endsWith(ext))
+            .sort()
+            .map((f) => {
+              const id = `__twg_glob_${n++}`;
+              imports.push(`import ${id} from ${JSON.stringify(join(abs, f))};`);
+              return `${JSON.stringify(`${dir}/${f}`)}: ${id}`;
+            });
+          return `({${entries.join(', ')}})`;
+        },
+      );
+      if (contents.includes('import.meta.glob('))
+        throw new Error(`${args.path}: an import.meta.glob the embed bundle cannot rewrite`);
+      return {
+        contents: `${imports.join('\n')}\n${contents}`,
+        loader: args.path.endsWith('x') ? 'tsx' : 'ts',
+        resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
+
+/** The playground's preset names, as components/widgets/playground/presets.ts computes them. */
+export function playgroundPresetNames(): string[] {
+  const dir = join(ROOT, 'src/sim/scenarios');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const json = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { name?: unknown };
+      return typeof json.name === 'string' ? json.name : f.replace(/\.json$/, '');
+    });
+}
+
+/**
+ * embed.js checks attributes against the labs and the playground's presets before any widget loads.
+ * The modules that list them read the presets and the scenario files (src/embed/labs.ts,
+ * playground-meta.ts); here they become the computed lists, so embed.js carries only names and choices.
+ */
+const metaPlugin: Plugin = {
+  name: 'twg-embed-meta',
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]embed[\\/]labs\.ts$/ }, () => ({
+      contents: `export const LAB_META = ${JSON.stringify(LAB_META)};\nexport const LAB_NAMES = Object.keys(LAB_META);`,
+      loader: 'ts',
+    }));
+    b.onLoad({ filter: /src[\\/]embed[\\/]playground-meta\.ts$/ }, () => ({
+      contents: `export const PLAYGROUND_PRESETS = ${JSON.stringify(playgroundPresetNames())};\nexport const PLAYGROUND_DEFAULT = 'port-exhaustion';`,
+      loader: 'ts',
+    }));
+  },
+};
+
 export interface EmbedBundleReport {
   file: string;
   bytes: number;
@@ -82,14 +167,23 @@ export interface EmbedBundleReport {
 
 /** Bundle the embed entry points into `outDir` (…/embed/v1/). Exported for the size tests. */
 export async function bundleEmbeds(outDir: string): Promise<EmbedBundleReport[]> {
-  const entryPoints: Record<string, string> = {
-    embed: join(ROOT, 'src/embed/embed.ts'),
-    resize: join(ROOT, 'src/embed/resize.ts'),
-  };
-  for (const w of WIDGETS) entryPoints[w.name] = join(ROOT, `src/embed/mount/${w.name}.tsx`);
-  // Classic, self-contained scripts (IIFE): see src/embed/embed.ts for why not modules.
-  const result = await build({
-    entryPoints,
+  const mount = (name: string) => join(ROOT, `src/embed/mount/${name}.tsx`);
+  const shim = (name: string) => join(ROOT, `src/embed/mount/${name}.ts`);
+  // Classic, self-contained scripts (IIFE): see src/embed/embed.ts for why not modules. The labs and
+  // the playground keep their state in `location.hash` and run loads in a `Worker`: in their files
+  // those globals are bound to stand-ins (see the shims), so an embed never rewrites the host's URL.
+  const groups: { entryPoints: Record<string, string>; inject?: string[] }[] = [
+    {
+      entryPoints: {
+        embed: join(ROOT, 'src/embed/embed.ts'),
+        resize: join(ROOT, 'src/embed/resize.ts'),
+        'close-explorer': mount('close-explorer'),
+      },
+    },
+    { entryPoints: { lab: mount('lab') }, inject: [shim('page-url'), shim('main-thread-worker')] },
+    { entryPoints: { playground: mount('playground') }, inject: [shim('page-url'), shim('no-worker')] },
+  ];
+  const common: BuildOptions = {
     outdir: outDir,
     bundle: true,
     format: 'iife',
@@ -102,9 +196,20 @@ export async function bundleEmbeds(outDir: string): Promise<EmbedBundleReport[]>
     legalComments: 'none',
     metafile: true,
     logLevel: 'silent',
-    plugins: [scenariosPlugin, rawPlugin],
-  });
-  return Object.keys(result.metafile.outputs)
+    // `new Worker(new URL('./x.worker.ts', import.meta.url))`: the URL is only a name for the stand-in.
+    define: { 'import.meta.url': '"https://embed.invalid/"' },
+    plugins: [metaPlugin, scenariosPlugin, rawPlugin, cssImportPlugin, globPlugin],
+  };
+  const outputs: string[] = [];
+  for (const g of groups) {
+    const result = await build({
+      ...common,
+      entryPoints: g.entryPoints,
+      ...(g.inject ? { inject: g.inject } : {}),
+    });
+    outputs.push(...Object.keys(result.metafile?.outputs ?? {}));
+  }
+  return outputs
     .filter((f) => f.endsWith('.js'))
     .map((f) => {
       const data = readFileSync(f);

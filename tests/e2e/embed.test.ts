@@ -2,7 +2,7 @@
 // Content-Security-Policy that allows only itself and the site. Each form (iframe with resize.js, custom
 // element, oEmbed, image) must render, work, resize, send no request to any third origin and set no
 // cookie; bad attributes show a message inside the element.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,15 +11,33 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILDS, launch, serve } from './harness.ts';
 
+/** Every lab a chapter places (`<ScenarioLab … lab="…"`), English and Chinese, from the MDX sources. */
+const CHAPTER_LABS = [
+  ...new Set(
+    readdirSync('content/docs', { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.mdx'))
+      .flatMap((f) => [
+        ...readFileSync(join('content/docs', f), 'utf8').matchAll(/<ScenarioLab\b[^>]*\slab="([^"]+)"/g),
+      ])
+      .map((m) => m[1] as string),
+  ),
+].sort();
+
 const HOSTILE_CSS = `
 * { all: unset; }
 html { font: 30px/3 "Comic Sans MS", cursive; color: red; letter-spacing: 4px; text-transform: uppercase; }
 button, input, select { font-size: 40px !important; padding: 20px !important; }
 *, *::before, *::after { box-sizing: content-box !important; }
 div, span, p { margin: 25px !important; }
-tw-close-explorer { display: inline; font-size: 8px; }
+tw-close-explorer, tw-lab, tw-playground { display: inline; font-size: 8px; }
 iframe { border: 5px dashed red; }
 `;
+
+/** base64url(JSON), as the widgets write their state in the fragment. */
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** A lost-final-ack state as the chapter writes it: without TIME_WAIT, at 1 ms, nothing dropped. */
+const LAB_STATE = { v: 'none', s: 1, t: 1000, d: [] };
 
 function blogPage(site: string): string {
   return `<!doctype html>
@@ -34,6 +52,18 @@ function blogPage(site: string): string {
 <tw-close-explorer id="zh" lang="zh-cn" theme="dark"></tw-close-explorer>
 <tw-close-explorer id="bad" closer="sideways"></tw-close-explorer>
 <tw-close-explorer id="badt" t="soon"></tw-close-explorer>
+<h2>The labs</h2>
+<tw-lab id="lab-ack" lab="lost-final-ack" variant="none"></tw-lab>
+<tw-lab id="lab-bytes" lab="incarnation-corruption" lang="zh-cn"></tw-lab>
+<tw-lab id="lab-load" lab="keepalive-pool" rate="20"></tw-lab>
+<tw-playground id="pgel" preset="port-exhaustion" seed="7"></tw-playground>
+<tw-lab id="badlab" lab="lost-final-hack"></tw-lab>
+<tw-lab id="badkind" lab="keepalive-pool" variant="tw"></tw-lab>
+<tw-lab id="badrate" lab="keepalive-pool" rate="7"></tw-lab>
+<tw-playground id="badpreset" preset="nope"></tw-playground>
+<iframe id="frame-lab" src="${site}embed/v1/lab/lost-final-ack/#lost-final-ack=${b64(LAB_STATE)}" width="640" height="300" title="Lab" data-twg-embed></iframe>
+<iframe id="frame-load" src="${site}zh-cn/embed/v1/lab/port-exhaustion/" width="640" height="300" title="Lab" data-twg-embed></iframe>
+<iframe id="frame-pg" src="${site}embed/v1/playground/?theme=light" width="640" height="300" title="Playground" data-twg-embed></iframe>
 </body></html>`;
 }
 
@@ -190,6 +220,142 @@ describe('embeds on a hostile host', () => {
       .toContain('t="soon"');
   });
 
+  /** An element, scrolled into view so it loads, once its widget has rendered. */
+  async function shown(id: string, inner = '.twg') {
+    const el = page.locator(`#${id}`);
+    await el.scrollIntoViewIfNeeded();
+    await el.locator(inner).first().waitFor({ timeout: 30_000 });
+    return el;
+  }
+
+  it('lab (scenario): the variant attribute, step, drop a segment; the host URL stays as it is', async () => {
+    const el = await shown('lab-ack', 'section[data-widget="scenario-lab"]');
+    const section = el.locator('section[data-widget="scenario-lab"]');
+    await expect.poll(async () => section.getAttribute('data-variant'), { timeout: 10_000 }).toBe('none');
+    expect(await el.locator('input[type=radio]:checked').getAttribute('value')).toBe('none');
+    // Inside the shadow root, untouched by the host's `button { font-size: 40px !important }`.
+    const size = await el
+      .getByRole('button', { name: 'Step forward' })
+      .first()
+      .evaluate((b) => Number.parseFloat(getComputedStyle(b).fontSize));
+    expect(size).toBeLessThan(24);
+    const before = await section.textContent();
+    await el.getByRole('button', { name: 'Step back' }).first().press('Enter');
+    await expect.poll(async () => section.textContent(), { timeout: 10_000 }).not.toBe(before);
+    // Drop a segment with the keyboard: focus it in the diagram, select it, press Drop.
+    const seg = el.locator('[data-seg][role="button"]').first();
+    const segId = await seg.getAttribute('data-seg');
+    await seg.focus();
+    await seg.press('Enter');
+    await el.locator('button[data-act="drop"]').press('Enter');
+    await expect
+      .poll(async () => el.locator('.twg-drops').textContent(), { timeout: 10_000 })
+      .toContain(`#${segId}`);
+    await page.waitForTimeout(400);
+    expect(new URL(page.url()).hash).toBe('');
+    // The link back opens the lab's chapter with this state, under the chapter's key for the lab.
+    const link = (await el.locator('a.twg-embed-credit-link').getAttribute('href')) ?? '';
+    expect(link).toMatch(/\/understand\/why\/#lost-final-ack=[A-Za-z0-9_-]+$/);
+    const state = JSON.parse(Buffer.from(link.split('=')[1] ?? '', 'base64url').toString());
+    expect(state).toMatchObject({ v: 'none', d: [Number(segId)] });
+  });
+
+  it("lab: its 'copy embed code' button opens the site's configurator in a new tab with the lab's state", async () => {
+    const el = await shown('lab-ack', 'section[data-widget="scenario-lab"]');
+    const [popup] = await Promise.all([
+      context.waitForEvent('page', { timeout: 15_000 }),
+      el.locator('button[data-act="embed"]').click(),
+    ]);
+    await popup.waitForURL(/\/embed\/#cfg=/);
+    expect(new URL(popup.url()).origin).toBe(new URL(site.url).origin);
+    await hydrated(popup);
+    await expect
+      .poll(async () => popup.getByLabel('Custom element', { exact: false }).inputValue(), {
+        timeout: 10_000,
+      })
+      .toContain('<tw-lab lab="lost-final-ack" variant="none"');
+    await popup.close();
+    expect(new URL(page.url()).hash).toBe('');
+  }, 60_000);
+
+  it('lab (bytes, Chinese): shows the bytes of the old incarnation', async () => {
+    const el = await shown('lab-bytes', '[data-view="bytes"]');
+    expect(await el.locator('mark[data-old="true"]').first().textContent()).toBe('world');
+    expect(await el.getByRole('button', { name: '前进一步' }).count()).toBeGreaterThan(0);
+  });
+
+  it('lab (load): the rate attribute and the pool knob run the simulator on the page', async () => {
+    const el = await shown('lab-load', 'section[data-widget="load-lab"]');
+    const summary = el.locator('.twg-lab-summary');
+    expect(await el.locator('input[type=radio][value="20"]').isChecked()).toBe(true);
+    await expect
+      .poll(async () => Number(await summary.getAttribute('data-failures')), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    await el.locator('input[type="radio"][value="pool-4"]').check();
+    await expect.poll(async () => summary.getAttribute('data-failures'), { timeout: 30_000 }).toBe('0');
+    expect(await el.locator('[role=alert]').count()).toBe(0);
+    expect(new URL(page.url()).hash).toBe('');
+  }, 60_000);
+
+  it('playground: preset and seed attributes, a knob re-runs it, the link carries the setup', async () => {
+    const el = await shown('pgel', '[data-testid="result"]');
+    await expect.poll(async () => el.locator('#pg-k-seed').inputValue(), { timeout: 10_000 }).toBe('7');
+    expect(await el.locator('.twg-pg__fail').count()).toBeGreaterThan(0);
+    const field = el.locator('#pg-k-client_port_max');
+    await field.fill('40005');
+    await field.press('Enter');
+    await expect.poll(async () => el.locator('.twg-pg__fail').count(), { timeout: 10_000 }).toBe(0);
+    await page.waitForTimeout(400);
+    expect(new URL(page.url()).hash).toBe('');
+    const link = (await el.locator('a.twg-embed-credit-link').getAttribute('href')) ?? '';
+    expect(link).toMatch(/\/playground\/#pg=[A-Za-z0-9_-]+$/);
+    const state = JSON.parse(Buffer.from(link.split('#pg=')[1] ?? '', 'base64url').toString());
+    expect(state).toMatchObject({ v: 1, p: 'port-exhaustion', k: { seed: 7 } });
+  }, 60_000);
+
+  it('lab and playground: bad attributes show a message naming the attribute and what it accepts', async () => {
+    const cases: [string, string, string][] = [
+      ['badlab', 'lab="lost-final-hack"', 'lost-final-ack'],
+      ['badkind', 'variant="tw"', 'load lab'],
+      ['badrate', 'rate="7"', '5 | 10 | 20'],
+      ['badpreset', 'preset="nope"', 'port-exhaustion'],
+    ];
+    for (const [id, attr, accepted] of cases) {
+      const alert = page.locator(`#${id} [role=alert]`);
+      await expect.poll(async () => alert.textContent(), { timeout: 10_000 }).toContain(attr);
+      expect(await alert.textContent(), id).toContain(accepted);
+    }
+  });
+
+  it('iframe labs and playground: render, take the state from the fragment, resize, link back', async () => {
+    const lab = page.frameLocator('#frame-lab');
+    await page.locator('#frame-lab').scrollIntoViewIfNeeded();
+    const section = lab.locator('section[data-widget="scenario-lab"]');
+    await section.waitFor({ timeout: 20_000 });
+    await expect.poll(async () => section.getAttribute('data-variant'), { timeout: 20_000 }).toBe('none');
+    expect(await lab.locator('a[data-twg-open]').getAttribute('href')).toMatch(
+      /\/understand\/why\/#lost-final-ack=[A-Za-z0-9_-]+$/,
+    );
+    const load = page.frameLocator('#frame-load');
+    await page.locator('#frame-load').scrollIntoViewIfNeeded();
+    await load.locator('section[data-widget="load-lab"]').waitFor({ timeout: 20_000 });
+    expect(await load.locator('html').getAttribute('lang')).toBe('zh-CN');
+    const pg = page.frameLocator('#frame-pg');
+    await page.locator('#frame-pg').scrollIntoViewIfNeeded();
+    await pg.locator('[data-testid="result"]').waitFor({ timeout: 20_000 });
+    expect(await pg.locator('html').getAttribute('data-theme')).toBe('light');
+    for (const id of ['frame-lab', 'frame-load', 'frame-pg']) {
+      await expect
+        .poll(
+          async () => page.$eval(`#${id}`, (f) => Number.parseInt((f as HTMLIFrameElement).style.height, 10)),
+          {
+            timeout: 10_000,
+          },
+        )
+        .toBeGreaterThan(300);
+    }
+  }, 60_000);
+
   it('sends no request to any other origin and sets no cookie', async () => {
     const allowed = new Set([new URL(site.url).origin, new URL(blogUrl).origin]);
     const foreign = requests.filter((u) => !u.startsWith('data:') && !allowed.has(new URL(u).origin));
@@ -199,8 +365,10 @@ describe('embeds on a hostile host', () => {
   });
 
   it('loads each widget file once, only when used', async () => {
-    const widgetFiles = requests.filter((u) => u.endsWith('/embed/v1/close-explorer.js'));
-    expect(widgetFiles.length).toBe(1);
+    for (const file of ['close-explorer.js', 'lab.js', 'playground.js', 'lab/keepalive-pool.js'])
+      expect(requests.filter((u) => u.endsWith(`/embed/v1/${file}`)).length, file).toBe(1);
+    // A bad attribute loads nothing: no data file for the misspelt lab.
+    expect(requests.filter((u) => u.includes('lost-final-hack'))).toEqual([]);
   });
 });
 
@@ -214,12 +382,18 @@ describe('embed files', () => {
   });
 
   it('the oEmbed responses have the fields the oEmbed spec requires for type "rich"', () => {
-    for (const path of ['embed/v1/oembed/close-explorer.json', 'zh-cn/embed/v1/oembed/close-explorer.json']) {
+    const slugs = ['close-explorer', 'playground', ...CHAPTER_LABS.map((l) => `lab/${l}`)];
+    const paths = slugs.flatMap((w) => [`embed/v1/oembed/${w}.json`, `zh-cn/embed/v1/oembed/${w}.json`]);
+    expect(paths.length).toBeGreaterThan(40);
+    for (const path of paths) {
+      const slug = path.replace(/^.*oembed\//, '').replace(/\.json$/, '');
       const r = JSON.parse(readFileSync(join(dir, path), 'utf8'));
+      // oEmbed 1.0 §2.3.4: type and version always; html, width and height for "rich".
       expect(r.version, path).toBe('1.0');
       expect(r.type, path).toBe('rich');
       expect(typeof r.html, path).toBe('string');
-      expect(r.html, path).toMatch(/^<iframe [^>]*src="https?:\/\/[^"]+\/embed\/v1\/close-explorer\/"/);
+      expect(typeof r.title === 'string' && r.title.length > 0, path).toBe(true);
+      expect(r.html, path).toMatch(new RegExp(`^<iframe [^>]*src="https?://[^"]+/embed/v1/${slug}/"`));
       expect(Number.isInteger(r.width) && r.width > 0, path).toBe(true);
       expect(Number.isInteger(r.height) && r.height > 0, path).toBe(true);
       // thumbnail_* come together or not at all (spec §2.3.4)
@@ -241,22 +415,74 @@ describe('embed files', () => {
         /<link[^>]+type="application\/json\+oembed"[^>]+href="[^"]+oembed\/close-explorer\.json"/,
       );
     }
+    const announced: [string, string][] = [
+      ['understand/why/index.html', 'oembed/lab/lost-final-ack.json'],
+      ['zh-cn/understand/why/index.html', 'zh-cn/embed/v1/oembed/lab/incarnation-corruption.json'],
+      ['embed/v1/lab/keepalive-pool/index.html', 'oembed/lab/keepalive-pool.json'],
+      ['playground/index.html', 'oembed/playground.json'],
+    ];
+    for (const [page, json] of announced) {
+      const html = readFileSync(join(dir, page), 'utf8');
+      const links = [...html.matchAll(/<link[^>]+type="application\/json\+oembed"[^>]+href="([^"]+)"/g)].map(
+        (m) => m[1],
+      );
+      expect(
+        links.some((l) => l?.endsWith(json)),
+        `${page}: ${links.join(', ')}`,
+      ).toBe(true);
+    }
   });
 
-  it('the first-frame image is an SVG a browser can draw', async () => {
-    const svg = readFileSync(join(dir, 'embed/v1/close-explorer.svg'), 'utf8');
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+  it('every lab a chapter uses has a frame page in both languages, a data file and a well-formed SVG', async () => {
+    expect(CHAPTER_LABS.length).toBeGreaterThanOrEqual(20);
     const browser = await launch();
     try {
       const page = await browser.newPage();
-      const size = await page.evaluate(async (text) => {
-        const img = new Image();
-        img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
-        await img.decode();
-        return [img.naturalWidth, img.naturalHeight];
-      }, svg);
-      expect(size[0]).toBeGreaterThan(300);
-      expect(size[1]).toBeGreaterThan(200);
+      for (const l of CHAPTER_LABS) {
+        for (const f of [`embed/v1/lab/${l}/index.html`, `zh-cn/embed/v1/lab/${l}/index.html`])
+          expect(readFileSync(join(dir, f), 'utf8'), f).toContain('data-widget=');
+        expect(readFileSync(join(dir, `embed/v1/lab/${l}.js`), 'utf8')).toMatch(
+          new RegExp(`^window\\.twgEmbed&&window\\.twgEmbed\\.data\\("lab/${l}",\\{`),
+        );
+        const svg = readFileSync(join(dir, `embed/v1/lab/${l}.svg`), 'utf8');
+        const problem = await page.evaluate((text) => {
+          const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+          if (doc.querySelector('parsererror'))
+            return doc.querySelector('parsererror')?.textContent ?? 'parse error';
+          const root = doc.documentElement;
+          return root.namespaceURI === 'http://www.w3.org/2000/svg' &&
+            Number(root.getAttribute('width')) > 200
+            ? ''
+            : 'not an SVG with a size';
+        }, svg);
+        expect(problem, l).toBe('');
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it('the first-frame image is an SVG a browser can draw', async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      for (const file of [
+        'close-explorer.svg',
+        'playground.svg',
+        'lab/lost-final-ack.svg',
+        'lab/port-exhaustion.svg',
+      ]) {
+        const svg = readFileSync(join(dir, 'embed/v1', file), 'utf8');
+        expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'), file).toBe(true);
+        const size = await page.evaluate(async (text) => {
+          const img = new Image();
+          img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
+          await img.decode();
+          return [img.naturalWidth, img.naturalHeight];
+        }, svg);
+        expect(size[0], file).toBeGreaterThan(300);
+        expect(size[1], file).toBeGreaterThan(200);
+      }
     } finally {
       await browser.close();
     }
@@ -294,7 +520,7 @@ describe('the Embed page and the embed button', () => {
       await expect
         .poll(async () => element.inputValue(), { timeout: 10_000 })
         .toContain('<tw-close-explorer');
-      await page.getByLabel(prefix ? '实验' : 'Experiment').selectOption('server');
+      await page.getByRole('combobox', { name: prefix ? /^实验/ : /^Experiment/ }).selectOption('server');
       await expect.poll(async () => element.inputValue(), { timeout: 10_000 }).toContain('closer="server"');
       const iframe = await page.getByLabel('iframe', { exact: false }).inputValue();
       expect(iframe).toMatch(/<iframe src="[^"]+embed\/v1\/close-explorer\/#close=[A-Za-z0-9_-]+"/);
@@ -316,6 +542,102 @@ describe('the Embed page and the embed button', () => {
     await expect.poll(async () => element.inputValue(), { timeout: 10_000 }).toContain('closer="server"');
     await page.close();
   });
+
+  it("a lab's and the playground's 'copy embed code' buttons open the configurator with their state", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}understand/why/`);
+    const lab = page.locator('section[data-lab="lost-final-ack"]');
+    await lab.scrollIntoViewIfNeeded();
+    await page
+      .locator('astro-island:not([ssr]) section[data-lab="lost-final-ack"]')
+      .waitFor({ timeout: 20_000 });
+    await lab.locator('input[type="radio"][value="none"]').check();
+    await lab.getByRole('button', { name: 'Copy embed code' }).click();
+    await page.waitForURL(/\/embed\/#cfg=/);
+    await hydrated(page);
+    const element = page.getByLabel('Custom element', { exact: false });
+    await expect
+      .poll(async () => element.inputValue(), { timeout: 10_000 })
+      .toMatch(/<tw-lab lab="lost-final-ack" variant="none" seed="\d+" t="[\d.]+(?:ms|us)"/);
+    const iframe = await page.getByLabel('iframe', { exact: false }).inputValue();
+    expect(iframe).toMatch(/embed\/v1\/lab\/lost-final-ack\/#lost-final-ack=[A-Za-z0-9_-]+"/);
+    expect(await page.getByLabel('oEmbed', { exact: false }).inputValue()).toMatch(
+      /\/understand\/why\/#lost-final-ack=[A-Za-z0-9_-]+$/,
+    );
+
+    await page.goto(`${site.url}zh-cn/mitigate/keepalive-pooling/`);
+    const load = page.locator('section[data-lab="keepalive-pool"]');
+    await load.scrollIntoViewIfNeeded();
+    await page
+      .locator('astro-island:not([ssr]) section[data-lab="keepalive-pool"]')
+      .waitFor({ timeout: 20_000 });
+    await load.locator('input[type="radio"][value="pool-4"]').check();
+    await load.locator('button[data-act="embed"]').click();
+    await page.waitForURL(/\/zh-cn\/embed\/#cfg=/);
+    await hydrated(page);
+    const zhElement = page.getByLabel('自定义元素', { exact: false });
+    await expect
+      .poll(async () => zhElement.inputValue(), { timeout: 10_000 })
+      .toContain('<tw-lab lab="keepalive-pool"');
+    expect(await zhElement.inputValue()).toContain('pool="4"');
+    expect(await zhElement.inputValue()).toContain('lang="zh-cn"');
+    await page.close();
+  }, 60_000);
+
+  it('the configurator offers the playground and every lab', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}embed/`);
+    await hydrated(page);
+    const element = page.getByLabel('Custom element', { exact: false });
+    await page.getByRole('combobox', { name: /^Widget/ }).selectOption('playground');
+    await expect.poll(async () => element.inputValue(), { timeout: 10_000 }).toContain('<tw-playground');
+    await page.getByRole('combobox', { name: /^Start from/ }).selectOption('tw-reuse-on');
+    await expect.poll(async () => element.inputValue()).toContain('preset="tw-reuse-on"');
+    expect(await page.getByLabel('iframe', { exact: false }).inputValue()).toMatch(
+      /embed\/v1\/playground\/#pg=/,
+    );
+
+    await page.getByRole('combobox', { name: /^Widget/ }).selectOption('lab');
+    const labSelect = page.getByRole('combobox', { name: /^Lab/ });
+    const offered = await labSelect
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect([...offered].sort()).toEqual(CHAPTER_LABS);
+    await labSelect.selectOption('keepalive-pool');
+    await page.getByRole('combobox', { name: /^Pool/ }).selectOption('4');
+    await expect.poll(async () => element.inputValue()).toContain('<tw-lab lab="keepalive-pool" pool="4"');
+    expect(await page.getByLabel('iframe', { exact: false }).inputValue()).toMatch(
+      /embed\/v1\/lab\/keepalive-pool\/#keepalive-pool=[A-Za-z0-9_-]+"/,
+    );
+    expect(await page.getByLabel('Image', { exact: false }).inputValue()).toContain(
+      'embed/v1/lab/keepalive-pool.svg',
+    );
+    await labSelect.selectOption('incarnation-corruption');
+    await page.getByRole('combobox', { name: /^Variant/ }).selectOption('paws');
+    await expect
+      .poll(async () => element.inputValue())
+      .toContain('<tw-lab lab="incarnation-corruption" variant="paws"');
+    // The gallery lists every lab too, images lazy.
+    const cards = page.locator('.twg-gallery li[data-lab]');
+    expect(await cards.count()).toBe(CHAPTER_LABS.length);
+    expect(await cards.locator('img[loading="lazy"]').count()).toBe(CHAPTER_LABS.length);
+    await page.close();
+  }, 60_000);
+
+  it("an embed's link back opens the chapter at the lab, in the state it was in", async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    const state = b64({ v: 'tw', s: 1, t: 1000, d: [] });
+    await page.goto(`${site.url}understand/why/#lost-final-ack-no-timewait=${state}`);
+    const lab = page.locator('section[data-lab="lost-final-ack-no-timewait"]');
+    await expect.poll(async () => page.evaluate(() => scrollY), { timeout: 10_000 }).toBeGreaterThan(500);
+    const top = await lab.evaluate((el) => el.getBoundingClientRect().top);
+    expect(Math.abs(top)).toBeLessThan(700);
+    await page
+      .locator('astro-island:not([ssr]) section[data-lab="lost-final-ack-no-timewait"]')
+      .waitFor({ timeout: 20_000 });
+    await expect.poll(async () => lab.getAttribute('data-variant'), { timeout: 10_000 }).toBe('tw');
+    await page.close();
+  }, 60_000);
 
   it('a malformed configurator state shows a message and the defaults', async () => {
     const page = await browser.newPage();

@@ -3,7 +3,10 @@ import { oembedResponse } from '../../../../src/embed/oembed.ts';
 import { type EmbeddableWidget, WIDGETS } from '../../../../src/embed/registry.ts';
 
 export const getStaticPaths: GetStaticPaths = () =>
-  WIDGETS.map((widget) => ({ params: { widget: widget.name }, props: { widget } }));
+  WIDGETS.filter((w) => !w.instances).map((widget) => ({
+    params: { widget: widget.name },
+    props: { widget },
+  }));
 
 export const GET: APIRoute = ({ props, site, url }) => {
   const siteBase = new URL(import.meta.env.BASE_URL.replace(/\/?$/, '/'), site ?? url).href;
