@@ -28,10 +28,15 @@ afterAll(async () => {
   server?.close();
 });
 
-/** Every page of the build with a lab, and the lab ids on it (from the server-rendered HTML). */
+/**
+ * Every chapter page of the build with a lab, and the lab ids on it (from the server-rendered HTML).
+ * The embed pages (embed/v1/lab/…) show the same labs alone in a frame; tests/e2e/embed.test.ts covers
+ * them.
+ */
 function labPages(): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const path of pagesOf(DIR)) {
+    if (/^(zh-cn\/)?embed\/v1\//.test(path)) continue;
     const html = readFileSync(join(DIR, path, 'index.html'), 'utf8');
     const ids = [...html.matchAll(/data-widget="(?:scenario|load)-lab" data-lab="([^"]+)"/g)].map(
       (m) => m[1] as string,
