@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { pcapOfEvents } from '../export/pcap.ts';
 import { formatDuration, formatSeconds, parseDurationResult } from '../sim/duration.ts';
 import { checkExpectations } from '../sim/expect.ts';
-import { observe, ssTable, tcpdumpLines, traceDigest } from '../sim/observe.ts';
+import { observe } from '../sim/observation.ts';
+import { ssTable, tcpdumpLines, traceDigest } from '../sim/observe.ts';
 import { parseScenario, ScenarioError, scenarioJsonSchema } from '../sim/scenario.ts';
 import type { Scenario } from '../sim/types.ts';
 

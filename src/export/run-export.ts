@@ -21,7 +21,8 @@
 // The playground's load runs export a "counters" kind instead (components/widgets/playground/downloads.ts).
 
 import { formatDuration, formatSeconds } from '../sim/duration.ts';
-import { observe, ssTable, tcpdumpLines } from '../sim/observe.ts';
+import { observe } from '../sim/observation.ts';
+import { ssTable, tcpdumpLines } from '../sim/observe.ts';
 import type { CallRecord, Scenario, SimEvent, SocketRow } from '../sim/types.ts';
 import { pcapOfEvents } from './pcap.ts';
 

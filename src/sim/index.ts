@@ -4,6 +4,7 @@
 import './load.ts';
 
 export { checkExpectations } from './expect.ts';
+export * from './observation.ts';
 export * from './observe.ts';
 export { PROFILES } from './profiles.ts';
 export { parseScenario, ScenarioError, scenarioJsonSchema } from './scenario.ts';

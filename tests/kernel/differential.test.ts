@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkExpectations } from '../../src/sim/expect.ts';
-import { observe } from '../../src/sim/observe.ts';
+import { observe } from '../../src/sim/observation.ts';
 import { parseScenario } from '../../src/sim/scenario.ts';
 import type { Micros, Observation, Scenario } from '../../src/sim/types.ts';
 import {

@@ -4,7 +4,7 @@
 
 import '../../src/sim/load.ts';
 import { describe, expect, it } from 'vitest';
-import { observe } from '../../src/sim/observe.ts';
+import { observe } from '../../src/sim/observation.ts';
 import { createSimulation } from '../../src/sim/simulation.ts';
 import type { SimEvent, SocketRow } from '../../src/sim/types.ts';
 import { build, clientConnect, ms, run, type StepInput, sec, serverSteps } from './build-scenario.ts';

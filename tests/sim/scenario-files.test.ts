@@ -72,7 +72,7 @@ describe('scenario files', () => {
 });
 
 describe.skipIf(!HAS_RUNTIME)('scenario files on the simulator', async () => {
-  const { observe } = await import('../../src/sim/observe.ts');
+  const { observe } = await import('../../src/sim/observation.ts');
   const { checkExpectations } = await import('../../src/sim/expect.ts');
   const run = (f: string) => {
     const s = load(f);

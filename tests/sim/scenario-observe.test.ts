@@ -1,7 +1,7 @@
 // observeWith() on a stand-in runtime: which instants it snapshots and what it collects.
 import '../../src/sim/load.ts';
 import { describe, expect, it } from 'vitest';
-import { observeWith } from '../../src/sim/observe.ts';
+import { observeWith } from '../../src/sim/observation.ts';
 import { parseScenario } from '../../src/sim/scenario.ts';
 import type { CallRecord, Scenario, SimEvent, Simulation, SimulationOptions } from '../../src/sim/types.ts';
 

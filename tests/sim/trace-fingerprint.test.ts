@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Demux } from '../../src/sim/demux.ts';
-import { observe } from '../../src/sim/observe.ts';
+import { observe } from '../../src/sim/observation.ts';
 import { parseScenario } from '../../src/sim/scenario.ts';
 import { createSimulation } from '../../src/sim/simulation.ts';
 import { Sock, TwPool } from '../../src/sim/tcp/tcb.ts';
