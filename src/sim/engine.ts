@@ -17,54 +17,27 @@ import type { Micros } from './types.ts';
 
 export type Handler = (arg: never, seq: number) => void;
 
-/**
- * A FIFO of events in a ring buffer (typed arrays for times and sequence numbers), so a lane that
- * holds a million TIME_WAIT timers never shifts or compacts its arrays: a push writes one slot, a
- * pop advances the head.
- */
 export class Lane {
-  /** Position among the engine's lanes (its entry in the engine's head arrays). */
-  readonly id: number;
-  times = new Float64Array(16);
-  seqs = new Float64Array(16);
-  fns: (Handler | undefined)[] = new Array(16).fill(undefined);
-  args: unknown[] = new Array(16).fill(undefined);
+  times: number[] = [];
+  seqs: number[] = [];
+  fns: Handler[] = [];
+  args: unknown[] = [];
   head = 0;
-  size = 0;
-  mask = 15;
   last = 0;
-  /** Events taken from this lane so far (with `size`, turns a push's position into a ring index). */
-  popped = 0;
 
-  constructor(id: number) {
-    this.id = id;
+  get size(): number {
+    return this.times.length - this.head;
   }
 
-  /** Double the ring, unrolled from the head so that the order stays the same. */
-  grow(): void {
-    const cap = this.mask + 1;
-    const times = new Float64Array(cap * 2);
-    const seqs = new Float64Array(cap * 2);
-    const fns: (Handler | undefined)[] = new Array(cap * 2).fill(undefined);
-    const args: unknown[] = new Array(cap * 2).fill(undefined);
-    for (let k = 0; k < cap; k++) {
-      const i = (this.head + k) & this.mask;
-      times[k] = this.times[i] as number;
-      seqs[k] = this.seqs[i] as number;
-      fns[k] = this.fns[i];
-      args[k] = this.args[i];
-    }
-    this.times = times;
-    this.seqs = seqs;
-    this.fns = fns;
-    this.args = args;
+  compact(): void {
+    const h = this.head;
+    this.times.splice(0, h);
+    this.seqs.splice(0, h);
+    this.fns.splice(0, h);
+    this.args.splice(0, h);
     this.head = 0;
-    this.mask = cap * 2 - 1;
   }
 }
-
-/** What a cancelled lane event runs: nothing (see Engine.cancel). */
-const NOOP: Handler = () => {};
 
 /** At most this many fixed-delay lanes; further delays use the heap. */
 const MAX_DELAY_LANES = 16;
@@ -80,19 +53,7 @@ export class Engine {
   private args: unknown[] = [];
   private size = 0;
   private lanes: Lane[] = [];
-  /**
-   * Time and sequence number of each lane's first event (Infinity when empty), side by side, so
-   * finding the next event scans two flat arrays instead of visiting every lane object.
-   */
-  private laneT = new Float64Array(8).fill(Number.POSITIVE_INFINITY);
-  private laneS = new Float64Array(8);
   private delayLanes = new Map<number, Lane>();
-  /**
-   * Where the event scheduled last went: a lane's index and the event's position in it (pushes so
-   * far), or lane −1 for the heap. An owner that keeps both can cancel() the event later.
-   */
-  lastLane = -1;
-  lastPos = 0;
 
   get pending(): number {
     let n = this.size;
@@ -102,16 +63,8 @@ export class Engine {
 
   /** A new FIFO lane for a stream of events whose times do not decrease. */
   lane(): Lane {
-    const l = new Lane(this.lanes.length);
+    const l = new Lane();
     this.lanes.push(l);
-    if (this.lanes.length > this.laneT.length) {
-      const t = new Float64Array(this.laneT.length * 2).fill(Number.POSITIVE_INFINITY);
-      t.set(this.laneT);
-      const q = new Float64Array(this.laneS.length * 2);
-      q.set(this.laneS);
-      this.laneT = t;
-      this.laneS = q;
-    }
     return l;
   }
 
@@ -132,25 +85,16 @@ export class Engine {
     if (time < lane.last) return this.at(time, fn, arg);
     const s = ++this.seq;
     lane.last = time;
-    this.lastLane = lane.id;
-    this.lastPos = lane.popped + lane.size;
-    if (lane.size > lane.mask) lane.grow();
-    const i = (lane.head + lane.size) & lane.mask;
-    lane.times[i] = time;
-    lane.seqs[i] = s;
-    lane.fns[i] = fn as Handler;
-    lane.args[i] = arg;
-    if (lane.size++ === 0) {
-      this.laneT[lane.id] = time;
-      this.laneS[lane.id] = s;
-    }
+    lane.times.push(time);
+    lane.seqs.push(s);
+    lane.fns.push(fn as Handler);
+    lane.args.push(arg);
     return s;
   }
 
   /** Schedule `fn(arg, seq)` at absolute time `t` (never before now); returns the event's sequence number. */
   at<A>(t: Micros, fn: (arg: A, seq: number) => void, arg: A): number {
     const s = ++this.seq;
-    this.lastLane = -1;
     const time = t < this.now ? this.now : t;
     let i = this.size++;
     const times = this.times;
@@ -174,24 +118,6 @@ export class Engine {
     return s;
   }
 
-  /**
-   * Cancel a pending lane event (`lane`, `pos` as lastLane/lastPos gave them, `seq` its number): it
-   * still runs at its time and counts as an event, exactly like a stale timer whose owner ignores it,
-   * but as a no-op that no longer holds its argument. So a socket whose timers were cancelled is not
-   * kept alive (and copied by the garbage collector) until they expire — the 1 s SYN timer would
-   * keep every connection of the last second. Heap events (lane −1) stay as they are.
-   */
-  cancel(lane: number, pos: number, seq: number): void {
-    if (lane < 0) return;
-    const l = this.lanes[lane] as Lane;
-    const k = pos - l.popped;
-    if (k < 0 || k >= l.size) return;
-    const i = (l.head + k) & l.mask;
-    if (l.seqs[i] !== seq) return;
-    l.fns[i] = NOOP;
-    l.args[i] = undefined;
-  }
-
   /** Where the next event is: -1 = heap, i = lanes[i], -2 = none. Sets nextTime. */
   private nextTime = 0;
   private pick(): number {
@@ -203,15 +129,16 @@ export class Engine {
       bt = this.times[0] as number;
       bs = this.seqs[0] as number;
     }
-    const lt = this.laneT;
-    const ls = this.laneS;
-    const n = this.lanes.length;
-    for (let i = 0; i < n; i++) {
-      const t = lt[i] as number;
-      if (t < bt || (t === bt && t !== Number.POSITIVE_INFINITY && (ls[i] as number) < bs)) {
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const l = lanes[i] as Lane;
+      const h = l.head;
+      if (h >= l.times.length) continue;
+      const t = l.times[h] as number;
+      if (t < bt || (t === bt && (l.seqs[h] as number) < bs)) {
         src = i;
         bt = t;
-        bs = ls[i] as number;
+        bs = l.seqs[h] as number;
       }
     }
     this.nextTime = bt;
@@ -258,13 +185,14 @@ export class Engine {
     const fn = l.fns[h] as Handler;
     const arg = l.args[h];
     l.args[h] = undefined;
-    l.head = (h + 1) & l.mask;
-    l.popped++;
-    if (--l.size === 0) this.laneT[src] = Number.POSITIVE_INFINITY;
-    else {
-      this.laneT[src] = l.times[l.head] as number;
-      this.laneS[src] = l.seqs[l.head] as number;
-    }
+    l.head = h + 1;
+    if (l.head === l.times.length) {
+      l.times.length = 0;
+      l.seqs.length = 0;
+      l.fns.length = 0;
+      l.args.length = 0;
+      l.head = 0;
+    } else if (l.head > 4096 && l.head * 2 > l.times.length) l.compact();
     this.now = time;
     this.events++;
     (fn as (a: unknown, s: number) => void)(arg, s);

@@ -1,7 +1,6 @@
 // A host: its addresses, socket table (4-tuple demux, listeners, bind buckets), sysctls, nstat
 // counters, and the socket API the script and the load generator call. Calls return errno names.
 
-import { Demux } from './demux.ts';
 import type { Bucket } from './ports.ts';
 import { bindAnyPort, bindConflicts, connectPort } from './ports.ts';
 import type { Profile } from './profiles.ts';
@@ -27,7 +26,6 @@ import {
   Sock,
   SYN_RECEIVED,
   SYN_SENT,
-  sockRef,
 } from './tcp/tcb.ts';
 import { orphanFinWait2, removeTw } from './tcp/timewait.ts';
 import { emitState, emitTimer } from './tcp/trace.ts';
@@ -53,8 +51,8 @@ export class Host {
   readonly ips: number[];
   readonly sysctl: Sysctls;
   secret = 0;
-  /** Connections and TIME_WAIT entries by 4-tuple (local address as its index in `ips`). */
-  conns: Demux;
+  /** Connections and TIME_WAIT entries: remote ip → (lipIdx·2^32 + lport·2^16 + rport) → socket. */
+  conns = new Map<number, Map<number, AnySock>>();
   /** Listening sockets by port. */
   listeners = new Map<number, Sock[]>();
   /** Bind buckets by local port. */
@@ -91,7 +89,6 @@ export class Host {
     this.spec = spec;
     this.ips = [ipToNum(spec.ip), ...spec.extraIps.map(ipToNum)];
     if (!this.ips.includes(ipToNum('127.0.0.1'))) this.ips.push(ipToNum('127.0.0.1'));
-    this.conns = new Demux(w.twPool);
     this.sysctl = { ...profile.sysctl, ...spec.sysctl };
     this.secret = w.rng.u32();
     const [low, high] = this.sysctl['net.ipv4.ip_local_port_range'];
@@ -113,13 +110,19 @@ export class Host {
   // --- demux -------------------------------------------------------------------------------------
 
   lookup(lipIdx: number, lport: number, rip: number, rport: number): AnySock | undefined {
-    return this.conns.get(lipIdx, lport, rip, rport);
+    const m = this.conns.get(rip);
+    return m === undefined ? undefined : m.get(lipIdx * TWO32 + lport * 65536 + rport);
   }
 
   hash(s: AnySock): void {
     const lipIdx = this.ipIndex(s.lip);
     s.key = lipIdx * TWO32 + s.lport * 65536 + s.rport;
-    this.conns.set(lipIdx, s.lport, s.rip, s.rport, s);
+    let m = this.conns.get(s.rip);
+    if (m === undefined) {
+      m = new Map();
+      this.conns.set(s.rip, m);
+    }
+    m.set(s.key, s);
     if (s.lport >= this.rangeLow && s.lport < this.rangeEnd)
       this.destAdd(s.rip, lipIdx * 65536 + s.rport, s.lport, 1);
   }
@@ -152,12 +155,14 @@ export class Host {
   /** Builds the port bitmap of one destination from the demux table (once it is worth having). */
   private destBitmap(rip: number, k: number): Uint32Array {
     const bits = new Uint32Array((this.rangeEnd - this.rangeLow + 31) >>> 5);
-    for (const s of this.conns.values()) {
-      if (s.rip !== rip || s.lport < this.rangeLow || s.lport >= this.rangeEnd) continue;
-      if (Math.floor(s.key / TWO32) * 65536 + s.rport !== k) continue;
-      const bit = s.lport - this.rangeLow;
-      bits[bit >>> 5] = (bits[bit >>> 5] as number) | (1 << (bit & 31));
-    }
+    const m = this.conns.get(rip);
+    if (m !== undefined)
+      for (const s of m.values()) {
+        if (s.lport < this.rangeLow || s.lport >= this.rangeEnd) continue;
+        if (Math.floor(s.key / TWO32) * 65536 + s.rport !== k) continue;
+        const bit = s.lport - this.rangeLow;
+        bits[bit >>> 5] = (bits[bit >>> 5] as number) | (1 << (bit & 31));
+      }
     return bits;
   }
 
@@ -176,31 +181,26 @@ export class Host {
 
   unhash(s: AnySock): void {
     if (s.key < 0) return;
-    const lipIdx = Math.floor(s.key / TWO32);
-    if (this.conns.deleteIf(lipIdx, s.lport, s.rip, s.rport, s)) {
+    const m = this.conns.get(s.rip);
+    if (m !== undefined && m.get(s.key) === s) {
+      m.delete(s.key);
+      if (m.size === 0) this.conns.delete(s.rip);
       if (s.lport >= this.rangeLow && s.lport < this.rangeEnd)
-        this.destAdd(s.rip, lipIdx * 65536 + s.rport, s.lport, -1);
+        this.destAdd(s.rip, Math.floor(s.key / TWO32) * 65536 + s.rport, s.lport, -1);
     }
     s.key = -1;
   }
 
   /** Replace `old` by `now` in the demux table and in its bind bucket (TIME_WAIT hash dance). */
   swap(old: Sock, tw: TwSock): void {
-    if (old.key >= 0) this.conns.set(Math.floor(old.key / TWO32), old.lport, old.rip, old.rport, tw);
+    const m = this.conns.get(old.rip);
+    if (m !== undefined) m.set(old.key, tw);
     tw.key = old.key;
     old.key = -1;
     const b = this.ports.get(old.lport);
     if (b !== undefined && old.bound) {
-      // The entry takes the socket's place in the bucket.
-      const i = old.bIdx;
-      if (i >= 0 && b.owners[i] === old) {
-        b.owners[i] = tw.slot;
-        tw.bIdx = i;
-      } else {
-        tw.bIdx = b.owners.length;
-        b.owners.push(tw.slot);
-      }
-      old.bIdx = -1;
+      b.owners.delete(old);
+      b.owners.add(tw);
       if (old.explicitBind && --b.explicitOwners === 0) b.explicit = false;
     }
     old.bound = false;
@@ -229,40 +229,28 @@ export class Host {
 
   // --- bind buckets ----------------------------------------------------------------------------
 
-  bucketAdd(port: number, s: Sock, explicit: boolean): void {
+  bucketAdd(port: number, s: AnySock, explicit: boolean): void {
     let b = this.ports.get(port);
     if (b === undefined) {
-      b = { owners: [], explicit, explicitOwners: 0 };
+      b = { owners: new Set(), explicit, explicitOwners: 0 };
       this.ports.set(port, b);
     } else if (explicit) b.explicit = true;
-    if (s.bIdx < 0 || b.owners[s.bIdx] !== s) {
-      s.bIdx = b.owners.length;
-      b.owners.push(s);
+    b.owners.add(s);
+    if (!s.isTw) {
+      s.bound = true;
+      if (s.explicitBind) b.explicitOwners++;
     }
-    s.bound = true;
-    if (s.explicitBind) b.explicitOwners++;
   }
 
   bucketRemove(s: AnySock): void {
     const b = this.ports.get(s.lport);
     if (b === undefined) return;
-    // Unordered removal: the last owner fills the gap (nothing depends on the owners' order).
-    const owners = b.owners;
-    const i = s.bIdx;
-    const ref = sockRef(s);
-    if (i < 0 || owners[i] !== ref) return;
-    const last = owners.pop() as Sock | number;
-    if (last !== ref) {
-      owners[i] = last;
-      if (typeof last === 'number') this.w.twPool.setBIdx(last, i);
-      else last.bIdx = i;
-    }
-    s.bIdx = -1;
+    if (!b.owners.delete(s)) return;
     if (!s.isTw) {
       s.bound = false;
       if (s.explicitBind) b.explicitOwners--;
     }
-    if (owners.length === 0) this.ports.delete(s.lport);
+    if (b.owners.size === 0) this.ports.delete(s.lport);
     // The bucket stays "explicit" only while somebody bound by bind() holds it.
     else if (b.explicitOwners === 0) b.explicit = false;
   }
@@ -628,23 +616,24 @@ export class Host {
 
   /** Power off: every socket vanishes without a segment; timers of the old sockets do nothing. */
   crash(): void {
-    for (const s of this.conns.values()) {
-      if (s.isTw) {
-        s.tok = 0;
-        s.release();
-      } else {
-        s.rtxTok = 0;
-        s.ackPending = false;
-        s.fw2Tok = 0;
-        s.key = -1;
+    for (const m of this.conns.values())
+      for (const s of m.values()) {
+        if (s.isTw) {
+          s.tok = 0;
+          s.release();
+        } else {
+          s.rtxTok = 0;
+          s.ackPending = false;
+          s.fw2Tok = 0;
+          s.key = -1;
+        }
       }
-    }
     for (const l of this.listeners.values()) for (const s of l) s.key = -1;
     for (const s of this.fds.values()) {
       s.rtxTok = 0;
       s.key = -1;
     }
-    this.conns = new Demux(this.w.twPool);
+    this.conns = new Map();
     this.destUse = new Map();
     this.listeners = new Map();
     this.ports = new Map();
@@ -678,7 +667,7 @@ export class Host {
   /** For ss: every socket the host would list. */
   *allSockets(): Generator<AnySock> {
     for (const l of this.listeners.values()) yield* l;
-    yield* this.conns.values();
+    for (const m of this.conns.values()) yield* m.values();
   }
 
   timerEvent(

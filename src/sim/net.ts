@@ -173,9 +173,7 @@ export class Net {
     }
     if (l.reorder > 0 && rng.float() < l.reorder) t += l.delay > 0 ? l.delay : 1000;
     if (l.duplicate > 0 && rng.float() < l.duplicate) this.duplicate(seg, t + 1);
-    // Same (time, seq) order as the heap; the lane only saves the heap work while arrivals over this
-    // link keep their sending order (no jitter or reordering pushed one ahead).
-    w.engine.atLane(l.lane, Math.max(t, now), this.deliverFn, seg);
+    w.engine.at(Math.max(t, now), this.deliverFn, seg);
   }
 
   private duplicate(seg: Seg, at: number): void {

@@ -14,17 +14,11 @@ import type { World } from './tcp/world.ts';
 
 /** One bind bucket (`struct inet_bind_bucket`): everything using a local port. */
 export interface Bucket {
-  /** In no particular order; each owner's `bIdx` is its index here (O(1) removal and TIME_WAIT swap). */
-  owners: (Sock | number)[];
+  owners: Set<AnySock>;
   /** Claimed by bind() (Linux: fastreuse >= 0); connect()'s port search skips such ports. */
   explicit: boolean;
   /** Owners that were bound by bind() (the bucket stays "explicit" while there are any). */
   explicitOwners: number;
-}
-
-/** A bucket owner as a socket (a TIME_WAIT entry is held by its pool slot). */
-function owner(host: Host, e: Sock | number): AnySock {
-  return typeof e === 'number' ? host.w.twPool.view(e) : e;
 }
 
 /** The TIME_WAIT entry may be replaced by a new outgoing connection (`tcp_twsk_unique()`, Linux ≥ 6.14). */
@@ -197,9 +191,8 @@ function scanBits(
 export function bindConflicts(host: Host, s: Sock, ip: number, port: number): boolean {
   const b = host.ports.get(port);
   if (b === undefined) return false;
-  for (const e of b.owners) {
-    if (e === s) continue;
-    const o = owner(host, e);
+  for (const o of b.owners) {
+    if (o === s) continue;
     if (!(o.lip === 0 || ip === 0 || o.lip === ip)) continue;
     if (s.reuseAddr && o.reuseAddr && o.state !== LISTEN) continue;
     if (s.reusePort && o.reusePort) continue;
@@ -233,7 +226,7 @@ export function bindAnyPort(w: World, host: Host, s: Sock, ip: number): number {
       for (let i = 0; i < remaining; i += 2, port += 2) {
         if (port >= high) port -= remaining;
         const b = host.ports.get(port);
-        if (b === undefined || !anyOverlap(host, b, s, ip)) return port;
+        if (b === undefined || !anyOverlap(b, s, ip)) return port;
       }
       offset--;
       if (offset & 1) break;
@@ -244,10 +237,9 @@ export function bindAnyPort(w: World, host: Host, s: Sock, ip: number): number {
 }
 
 /** relax = false, reuseport_ok = false: any holder of an overlapping address is a conflict. */
-function anyOverlap(host: Host, b: Bucket, s: Sock, ip: number): boolean {
-  for (const e of b.owners) {
-    if (e === s) continue;
-    const o = owner(host, e);
+function anyOverlap(b: Bucket, s: Sock, ip: number): boolean {
+  for (const o of b.owners) {
+    if (o === s) continue;
     if (o.lip === 0 || ip === 0 || o.lip === ip) return true;
   }
   return false;

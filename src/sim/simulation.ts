@@ -41,7 +41,6 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
     twPool: new TwPool(),
     segPool: [],
   };
-  w.twPool.hosts = w.hosts;
   const byName = new Map<string, Host>();
   for (const [name, spec] of Object.entries(scenario.hosts)) {
     const h = new Host(w, w.hosts.length, name, spec, profile);

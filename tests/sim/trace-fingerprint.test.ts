@@ -13,11 +13,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Demux } from '../../src/sim/demux.ts';
 import { observe } from '../../src/sim/observation.ts';
 import { parseScenario } from '../../src/sim/scenario.ts';
 import { createSimulation } from '../../src/sim/simulation.ts';
-import { Sock, TwPool } from '../../src/sim/tcp/tcb.ts';
 import type { Scenario } from '../../src/sim/types.ts';
 
 const DIR = join(import.meta.dirname, '../../src/sim/scenarios');
@@ -101,48 +99,5 @@ describe('trace fingerprints', () => {
 
   afterAll(() => {
     if (UPDATE) writeFileSync(FIXTURE, `${JSON.stringify(seen, null, 2)}\n`);
-  });
-});
-
-// The flat demux table behind the fingerprints above, against a Map, through growth and deletions that
-// must shift colliding entries back (a bug there loses a connection only once the table is crowded).
-describe('demux table', () => {
-  it('agrees with a Map over 200,000 random inserts, replacements and deletions', () => {
-    const pool = new TwPool();
-    const d = new Demux(pool);
-    const ref = new Map<string, Sock>();
-    const host = { idx: 0 } as unknown as ConstructorParameters<typeof Sock>[0];
-    let x = 12345;
-    const rnd = (n: number): number => {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      return x % n;
-    };
-    // Few distinct values per field, so tuples repeat and probe runs get long.
-    const tuple = (): [number, number, number, number] => [
-      rnd(2),
-      32768 + rnd(300),
-      (0xc0a80000 + rnd(3)) >>> 0,
-      8000 + rnd(40),
-    ];
-    for (let op = 0; op < 200_000; op++) {
-      const [l, lp, r, rp] = tuple();
-      const k = `${l}/${lp}/${r}/${rp}`;
-      const kind = rnd(3);
-      if (kind < 2) {
-        const s = new Sock(host);
-        d.set(l, lp, r, rp, s);
-        ref.set(k, s);
-      } else {
-        const cur = ref.get(k);
-        const other = new Sock(host);
-        expect(d.deleteIf(l, lp, r, rp, other), 'deletes only the socket it maps to').toBe(false);
-        expect(d.deleteIf(l, lp, r, rp, cur ?? other)).toBe(cur !== undefined);
-        ref.delete(k);
-      }
-      const [ql, qlp, qr, qrp] = tuple();
-      expect(d.get(ql, qlp, qr, qrp)).toBe(ref.get(`${ql}/${qlp}/${qr}/${qrp}`));
-    }
-    expect(d.size).toBe(ref.size);
-    expect([...d.values()].length).toBe(ref.size);
   });
 });

@@ -88,10 +88,7 @@ export function xmit(w: World, host: Host, s: Sock, flags: number, seq: number, 
   if (flags & ACK) {
     g.ack = s.rcvNxt;
     s.ackPending = false;
-    if (s.ackTok !== 0) {
-      w.engine.cancel(s.ackLane, s.ackPos, s.ackTok);
-      s.ackTok = 0;
-    }
+    s.ackTok = 0;
   }
   const space = RCV_WND - s.rcvBuf.length;
   g.wnd = Math.max(space, 0);
@@ -242,10 +239,7 @@ export function scheduleAck(w: World, s: Sock, delay = 0): void {
   s.ackPending = true;
   // Zero delay: segment processing sends it when done (after the application had its chance).
   if (delay === 0) return;
-  if (s.ackTok !== 0) w.engine.cancel(s.ackLane, s.ackPos, s.ackTok);
   s.ackTok = w.engine.after(delay, flushAck, s);
-  s.ackLane = w.engine.lastLane;
-  s.ackPos = w.engine.lastPos;
   if (delay > 0 && w.on) emitTimer(w, s, 'delayed-ack', 'set', w.engine.now + delay);
 }
 
@@ -277,10 +271,7 @@ export function armRto(w: World, host: Host, s: Sock, delay = s.rto): void {
   const at = w.engine.now + d;
   s.rtxAt = at;
   s.rtxProbe = false;
-  dropXmitTimer(w, s);
   s.rtxTok = d === s.rto ? w.engine.after(d, onRto, s) : w.engine.at(at, onRto, s);
-  s.rtxLane = w.engine.lastLane;
-  s.rtxPos = w.engine.lastPos;
   if (w.on) emitTimer(w, s, 'retransmit', 'set', at);
   void host;
 }
@@ -311,10 +302,7 @@ export function armXmitTimer(w: World, host: Host, s: Sock, fresh: boolean): voi
   s.rtxAt = now + pto;
   s.rtxProbe = true;
   // A lane per distinct delay is for the few fixed ones; other delays go to the heap.
-  dropXmitTimer(w, s);
   s.rtxTok = pto === s.rto ? w.engine.after(pto, onProbe, s) : w.engine.at(s.rtxAt, onProbe, s);
-  s.rtxLane = w.engine.lastLane;
-  s.rtxPos = w.engine.lastPos;
   if (w.on) emitTimer(w, s, 'retransmit', 'set', s.rtxAt);
 }
 
@@ -366,17 +354,8 @@ function onProbe(s: Sock, tok: number): void {
   armRto(w, host, s, s.rto);
 }
 
-/**
- * The armed transmit timer (if any) will never be honoured: its token is about to be replaced or
- * cleared, so its handler would return at once. Tell the engine, so that it stops holding `s`.
- */
-export function dropXmitTimer(w: World, s: Sock): void {
-  if (s.rtxTok !== 0) w.engine.cancel(s.rtxLane, s.rtxPos, s.rtxTok);
-}
-
 export function cancelRto(w: World, s: Sock): void {
   if (s.rtxTok === 0) return;
-  dropXmitTimer(w, s);
   s.rtxTok = 0;
   s.rtxProbe = false;
   if (w.on) emitTimer(w, s, 'retransmit', 'cancel');

@@ -129,8 +129,6 @@ export class Sock {
   key = -1;
   /** In a bind bucket (host.ports). */
   bound = false;
-  /** Index in its bind bucket's owners, −1 when in none. */
-  bIdx = -1;
   /** bind() chose the port (Linux `fastreuse >= 0` buckets are skipped by connect()'s port search). */
   explicitBind = false;
   /** IP_BIND_ADDRESS_NO_PORT: bind(ip, 0) reserved no port. */
@@ -190,9 +188,6 @@ export class Sock {
   rttSeq = -1;
   rttStart = 0;
   rtxTok = 0;
-  /** Where the transmit timer waits in the engine (Engine.lastLane / lastPos), to cancel it. */
-  rtxLane = -1;
-  rtxPos = 0;
   rtxAt = 0;
   /** The armed transmit timer is a tail loss probe (ICSK_TIME_LOSS_PROBE), not the RTO. */
   rtxProbe = false;
@@ -207,8 +202,6 @@ export class Sock {
   /** An ACK is owed and will go out at the end of this instant unless data carries it first. */
   ackPending = false;
   ackTok = 0;
-  ackLane = -1;
-  ackPos = 0;
   // Passive open.
   parent: Sock | undefined = undefined;
   acceptQueue: Sock[] | undefined = undefined;
@@ -234,20 +227,14 @@ export class Sock {
 }
 
 /**
- * Storage for every field of every TIME_WAIT entry of a run, in typed arrays indexed by slot. A
- * million entries are then a million two-field objects plus a few flat arrays, instead of a million
- * objects of twenty fields each pointing at boxed numbers, which the garbage collector would copy on
- * promotion and trace on every major collection.
+ * Storage for the 32-bit and 64-bit numbers of every TIME_WAIT entry of a run, in typed arrays
+ * indexed by slot. A million entries are then a million small objects of small integers plus a few
+ * flat arrays, instead of a million objects each pointing at half a dozen boxed numbers that the
+ * garbage collector must trace on every major collection.
  */
 export class TwPool {
-  /** 32-bit unsigned columns (addresses, sequence numbers, timestamps). */
-  u32 = new Uint32Array(U_COLS * 1024);
-  /** Small signed integers (ports, state, flags, stamps, the bucket index). */
-  i32 = new Int32Array(I_COLS * 1024);
-  /** Wide numbers (demux key, expiry, timer token). */
-  f64 = new Float64Array(F_COLS * 1024);
-  /** The run's hosts (an entry keeps its host's index, not a reference). */
-  hosts: Host[] = [];
+  u32 = new Uint32Array(6 * 1024);
+  f64 = new Float64Array(2 * 1024);
   private free: number[] = [];
   private next = 0;
 
@@ -255,13 +242,10 @@ export class TwPool {
     const f = this.free.pop();
     if (f !== undefined) return f;
     const slot = this.next++;
-    if (U_COLS * this.next > this.u32.length) {
+    if (6 * this.next > this.u32.length) {
       const u = new Uint32Array(this.u32.length * 2);
       u.set(this.u32);
       this.u32 = u;
-      const i = new Int32Array(this.i32.length * 2);
-      i.set(this.i32);
-      this.i32 = i;
       const d = new Float64Array(this.f64.length * 2);
       d.set(this.f64);
       this.f64 = d;
@@ -272,101 +256,67 @@ export class TwPool {
   release(slot: number): void {
     this.free.push(slot);
   }
-
-  view(slot: number): TwSock {
-    return new TwSock(this, slot);
-  }
-
-  /** The entry's timer token, read without making a view (every stale TIME_WAIT timer asks). */
-  tok(slot: number): number {
-    return this.f64[slot * F_COLS + F_TOK] as number;
-  }
-
-  setBIdx(slot: number, i: number): void {
-    this.i32[slot * I_COLS + I_BIDX] = i;
-  }
-
-  /** Handler of the entries' timers (set by timewait.ts): called with the slot and the token. */
-  fire: ((slot: number, tok: number) => void) | undefined = undefined;
 }
 
-/** How the tables hold a TIME_WAIT entry: its pool slot (a small integer, no object to keep alive). */
-export function sockRef(s: AnySock): Sock | number {
-  return s.isTw ? s.slot : s;
-}
-
-// Columns of TwPool.u32, TwPool.i32 and TwPool.f64.
-const U_COLS = 6;
+// Column offsets in TwPool.u32 (6 per slot) and TwPool.f64 (2 per slot).
 const U_LIP = 0;
 const U_RIP = 1;
 const U_SND_NXT = 2;
 const U_RCV_NXT = 3;
 const U_TS_RECENT = 4;
 const U_TS_OFFSET = 5;
-const I_COLS = 9;
-const I_HOST = 0;
-const I_STATE = 1;
-const I_LPORT = 2;
-const I_RPORT = 3;
-const I_FLAGS = 4;
-const I_TS_RECENT_STAMP = 5;
-const I_ENTRY_STAMP = 6;
-const I_RECYCLE_TIMEOUT = 7;
-const I_BIDX = 8;
-const F_COLS = 3;
 const F_KEY = 0;
 const F_EXPIRES = 1;
-const F_TOK = 2;
-// Bits of the I_FLAGS column.
-const TW_TS_ON = 1;
-const TW_REUSE_ADDR = 2;
-const TW_REUSE_PORT = 4;
-const TW_KILL = 8;
 
 /**
  * The TIME_WAIT (or orphaned FIN_WAIT_2) minisocket: the handful of fields
- * `tcp_timewait_state_process()` needs, after `struct tcp_timewait_sock`. Every field lives in the
- * run's TwPool (see above); the object is only a view (pool, slot) and the accessors hide that.
+ * `tcp_timewait_state_process()` needs, after `struct tcp_timewait_sock`. Its wide numbers live in
+ * the run's TwPool (see above); the accessors hide that.
  */
 export class TwSock {
+  readonly isTw = true;
+  host: Host;
+  hostIdx: number;
+  /** TIME_WAIT, or FIN_WAIT_2 for an orphan parked by tcp_time_wait(sk, TCP_FIN_WAIT2, tmo). */
+  state: number;
+  lport: number;
+  rport: number;
+  tsOn: boolean;
+  /** Seconds; 0 = the connection did not use timestamps (`tw_ts_recent_stamp`). */
+  tsRecentStamp: number;
+  /** Milliseconds at entry into TIME_WAIT (`tw_entry_stamp`, Linux ≥ 6.14). */
+  entryStamp: number;
+  reuseAddr: boolean;
+  reusePort: boolean;
+  /** Its current timeout is at most 4 s (`tw_kill`: counted as TWKilled instead of TW). */
+  kill = false;
+  /** tcp_tw_recycle's `tw_timeout` (3.5 × RTO), 0 when recycling does not apply. */
+  recycleTimeout = 0;
+  tok = 0;
   private pool: TwPool;
-  /** The entry's slot in the pool; tables and timers hold this number, not the object. */
-  slot: number;
+  private slot: number;
 
-  /** A view of the entry in `slot` (cheap and short-lived: nothing keeps these objects). */
-  constructor(pool: TwPool, slot: number) {
+  constructor(s: Sock, state: number, nowMs: number, pool: TwPool) {
+    this.host = s.host;
+    this.hostIdx = s.hostIdx;
+    this.state = state;
+    this.lport = s.lport;
+    this.rport = s.rport;
+    this.tsOn = s.tsOn;
+    this.tsRecentStamp = s.tsOn ? s.tsRecentStamp : 0;
+    this.entryStamp = nowMs;
+    this.reuseAddr = s.reuseAddr;
+    this.reusePort = s.reusePort;
     this.pool = pool;
-    this.slot = slot;
-  }
-
-  /** A new entry that takes over the numbers of the full socket `s`. */
-  static create(s: Sock, state: number, nowMs: number, pool: TwPool): TwSock {
-    const slot = pool.alloc();
-    const i = slot * I_COLS;
-    const n = pool.i32;
-    n[i + I_HOST] = s.hostIdx;
-    n[i + I_STATE] = state;
-    n[i + I_LPORT] = s.lport;
-    n[i + I_RPORT] = s.rport;
-    n[i + I_FLAGS] =
-      (s.tsOn ? TW_TS_ON : 0) | (s.reuseAddr ? TW_REUSE_ADDR : 0) | (s.reusePort ? TW_REUSE_PORT : 0);
-    n[i + I_TS_RECENT_STAMP] = s.tsOn ? s.tsRecentStamp : 0;
-    n[i + I_ENTRY_STAMP] = nowMs;
-    n[i + I_RECYCLE_TIMEOUT] = 0;
-    n[i + I_BIDX] = -1;
-    const u = slot * U_COLS;
-    const v = pool.u32;
-    v[u + U_LIP] = s.lip;
-    v[u + U_RIP] = s.rip;
-    v[u + U_SND_NXT] = s.sndNxt;
-    v[u + U_RCV_NXT] = s.rcvNxt;
-    v[u + U_TS_RECENT] = s.tsRecent;
-    v[u + U_TS_OFFSET] = s.tsOffset;
-    const f = slot * F_COLS;
-    pool.f64[f + F_KEY] = s.key;
-    pool.f64[f + F_EXPIRES] = 0;
-    pool.f64[f + F_TOK] = 0;
-    return new TwSock(pool, slot);
+    this.slot = pool.alloc();
+    this.lip = s.lip;
+    this.rip = s.rip;
+    this.key = s.key;
+    this.sndNxt = s.sndNxt;
+    this.rcvNxt = s.rcvNxt;
+    this.tsRecent = s.tsRecent;
+    this.tsOffset = s.tsOffset;
+    this.expires = 0;
   }
 
   /** The entry is gone: its slot may hold another one (the object must not be read afterwards). */
@@ -375,122 +325,55 @@ export class TwSock {
     this.slot = -1;
   }
 
-  /** Discriminates AnySock (a prototype getter, so that it costs the entries no field). */
-  get isTw(): true {
-    return true;
-  }
-  get host(): Host {
-    return this.pool.hosts[this.hostIdx] as Host;
-  }
-  get hostIdx(): number {
-    return this.pool.i32[this.slot * I_COLS + I_HOST] as number;
-  }
-  /** TIME_WAIT, or FIN_WAIT_2 for an orphan parked by tcp_time_wait(sk, TCP_FIN_WAIT2, tmo). */
-  get state(): number {
-    return this.pool.i32[this.slot * I_COLS + I_STATE] as number;
-  }
-  set state(v: number) {
-    this.pool.i32[this.slot * I_COLS + I_STATE] = v;
-  }
-  get lport(): number {
-    return this.pool.i32[this.slot * I_COLS + I_LPORT] as number;
-  }
-  get rport(): number {
-    return this.pool.i32[this.slot * I_COLS + I_RPORT] as number;
-  }
-  private flag(bit: number): boolean {
-    return ((this.pool.i32[this.slot * I_COLS + I_FLAGS] as number) & bit) !== 0;
-  }
-  get tsOn(): boolean {
-    return this.flag(TW_TS_ON);
-  }
-  get reuseAddr(): boolean {
-    return this.flag(TW_REUSE_ADDR);
-  }
-  get reusePort(): boolean {
-    return this.flag(TW_REUSE_PORT);
-  }
-  /** Its current timeout is at most 4 s (`tw_kill`: counted as TWKilled instead of TW). */
-  get kill(): boolean {
-    return this.flag(TW_KILL);
-  }
-  set kill(v: boolean) {
-    const i = this.slot * I_COLS + I_FLAGS;
-    const f = this.pool.i32[i] as number;
-    this.pool.i32[i] = v ? f | TW_KILL : f & ~TW_KILL;
-  }
-  /** Seconds; 0 = the connection did not use timestamps (`tw_ts_recent_stamp`). */
-  get tsRecentStamp(): number {
-    return this.pool.i32[this.slot * I_COLS + I_TS_RECENT_STAMP] as number;
-  }
-  set tsRecentStamp(v: number) {
-    this.pool.i32[this.slot * I_COLS + I_TS_RECENT_STAMP] = v;
-  }
-  /** Milliseconds at entry into TIME_WAIT (`tw_entry_stamp`, Linux ≥ 6.14). */
-  get entryStamp(): number {
-    return this.pool.i32[this.slot * I_COLS + I_ENTRY_STAMP] as number;
-  }
-  set entryStamp(v: number) {
-    this.pool.i32[this.slot * I_COLS + I_ENTRY_STAMP] = v;
-  }
-  /** tcp_tw_recycle's `tw_timeout` (3.5 × RTO), 0 when recycling does not apply. */
-  get recycleTimeout(): number {
-    return this.pool.i32[this.slot * I_COLS + I_RECYCLE_TIMEOUT] as number;
-  }
-  set recycleTimeout(v: number) {
-    this.pool.i32[this.slot * I_COLS + I_RECYCLE_TIMEOUT] = v;
-  }
-  /** Index in its bind bucket's owners, −1 when in none. */
-  get bIdx(): number {
-    return this.pool.i32[this.slot * I_COLS + I_BIDX] as number;
-  }
-  set bIdx(v: number) {
-    this.pool.i32[this.slot * I_COLS + I_BIDX] = v;
-  }
   get lip(): number {
-    return this.pool.u32[this.slot * U_COLS + U_LIP] as number;
+    return this.pool.u32[this.slot * 6 + U_LIP] as number;
+  }
+  set lip(v: number) {
+    this.pool.u32[this.slot * 6 + U_LIP] = v;
   }
   get rip(): number {
-    return this.pool.u32[this.slot * U_COLS + U_RIP] as number;
+    return this.pool.u32[this.slot * 6 + U_RIP] as number;
+  }
+  set rip(v: number) {
+    this.pool.u32[this.slot * 6 + U_RIP] = v;
   }
   get sndNxt(): number {
-    return this.pool.u32[this.slot * U_COLS + U_SND_NXT] as number;
+    return this.pool.u32[this.slot * 6 + U_SND_NXT] as number;
+  }
+  set sndNxt(v: number) {
+    this.pool.u32[this.slot * 6 + U_SND_NXT] = v;
   }
   get rcvNxt(): number {
-    return this.pool.u32[this.slot * U_COLS + U_RCV_NXT] as number;
+    return this.pool.u32[this.slot * 6 + U_RCV_NXT] as number;
   }
   set rcvNxt(v: number) {
-    this.pool.u32[this.slot * U_COLS + U_RCV_NXT] = v;
+    this.pool.u32[this.slot * 6 + U_RCV_NXT] = v;
   }
   get tsRecent(): number {
-    return this.pool.u32[this.slot * U_COLS + U_TS_RECENT] as number;
+    return this.pool.u32[this.slot * 6 + U_TS_RECENT] as number;
   }
   set tsRecent(v: number) {
-    this.pool.u32[this.slot * U_COLS + U_TS_RECENT] = v;
+    this.pool.u32[this.slot * 6 + U_TS_RECENT] = v;
   }
   get tsOffset(): number {
-    return this.pool.u32[this.slot * U_COLS + U_TS_OFFSET] as number;
+    return this.pool.u32[this.slot * 6 + U_TS_OFFSET] as number;
+  }
+  set tsOffset(v: number) {
+    this.pool.u32[this.slot * 6 + U_TS_OFFSET] = v;
   }
   /** Demux key in the host's table, −1 when unhashed. */
   get key(): number {
-    return this.pool.f64[this.slot * F_COLS + F_KEY] as number;
+    return this.pool.f64[this.slot * 2 + F_KEY] as number;
   }
   set key(v: number) {
-    this.pool.f64[this.slot * F_COLS + F_KEY] = v;
+    this.pool.f64[this.slot * 2 + F_KEY] = v;
   }
   /** When the timer fires (µs). */
   get expires(): number {
-    return this.pool.f64[this.slot * F_COLS + F_EXPIRES] as number;
+    return this.pool.f64[this.slot * 2 + F_EXPIRES] as number;
   }
   set expires(v: number) {
-    this.pool.f64[this.slot * F_COLS + F_EXPIRES] = v;
-  }
-  /** Sequence number of the armed timer (0 = none; see engine.ts on lazy cancellation). */
-  get tok(): number {
-    return this.pool.f64[this.slot * F_COLS + F_TOK] as number;
-  }
-  set tok(v: number) {
-    this.pool.f64[this.slot * F_COLS + F_TOK] = v;
+    this.pool.f64[this.slot * 2 + F_EXPIRES] = v;
   }
 }
 

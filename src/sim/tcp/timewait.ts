@@ -6,7 +6,7 @@
 import type { Host } from '../host.ts';
 import { C_TW, C_TW_KILLED, C_TW_OVERFLOW } from './counters.ts';
 import { listenProcess } from './input.ts';
-import { dropXmitTimer, nowMs, rstReply, sendActiveReset, twAck } from './output.ts';
+import { nowMs, rstReply, sendActiveReset, twAck } from './output.ts';
 import type { Seg, Sock } from './tcb.ts';
 import { ACK, FIN, FIN_WAIT_2, RST, SYN, seqAdd, seqGt, seqLt, TIME_WAIT, TwSock } from './tcb.ts';
 import { emitState } from './trace.ts';
@@ -33,7 +33,7 @@ export function enterTimeWait(
     host.destroy(s, 'tw-overflow');
     return;
   }
-  const tw = TwSock.create(s, state, nowMs(w), w.twPool);
+  const tw = new TwSock(s, state, nowMs(w), w.twPool);
   let timeout = state === TIME_WAIT ? w.profile.timeWait : timeo;
   // tcp_tw_recycle (≤ 4.11): remember the peer's last timestamp per IP (tcp_remember_stamp()) and use
   // tw_timeout = 3.5 × RTO, rto = (icsk_rto << 2) - (icsk_rto >> 1), instead of TCP_TIMEWAIT_LEN.
@@ -46,10 +46,7 @@ export function enterTimeWait(
   if (from === 4 || from === 7) host.established--;
   host.swap(s, tw);
   s.state = 0; // the full socket is gone (tcp_done); an owner that kept the fd sees CLOSED
-  if (s.rtxTok !== 0) {
-    dropXmitTimer(w, s);
-    s.rtxTok = 0;
-  }
+  if (s.rtxTok !== 0) s.rtxTok = 0;
   s.ackPending = false;
   s.fw2Tok = 0;
   host.twCount++;
@@ -87,12 +84,7 @@ function schedule(w: World, host: Host, tw: TwSock, timeout: number, first = fal
   tw.kill = timeout <= KILL_TIMEOUT;
   if (first && w.profile.twCountedAt === 'schedule') host.count(tw.kill ? C_TW_KILLED : C_TW);
   tw.expires = w.engine.now + timeout;
-  // The timer holds the slot, not the view (see TwPool): a million pending timers keep no objects.
-  const pool = w.twPool;
-  pool.fire ??= (slot: number, tok: number) => {
-    if (pool.tok(slot) === tok) twTimer(pool.view(slot));
-  };
-  tw.tok = w.engine.after(timeout, pool.fire, tw.slot);
+  tw.tok = w.engine.after(timeout, twTimer, tw);
   if (w.on) host.timerEvent(tw, tw.state === TIME_WAIT ? 'time-wait' : 'fin-wait-2', 'set', tw.expires);
 }
 
@@ -101,8 +93,8 @@ function reschedule(w: World, host: Host, tw: TwSock): void {
   schedule(w, host, tw, w.profile.timeWait);
 }
 
-/** The entry's timer fired (a stale one, re-armed or of a removed entry, never gets here). */
-function twTimer(tw: TwSock): void {
+function twTimer(tw: TwSock, tok: number): void {
+  if (tw.tok !== tok) return;
   const host = tw.host;
   const w = host.w;
   if (w.on) host.timerEvent(tw, tw.state === TIME_WAIT ? 'time-wait' : 'fin-wait-2', 'fire');
