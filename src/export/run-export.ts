@@ -20,7 +20,9 @@
 //              state changes, timers, calls; payloads are binary strings (one char per byte)
 // The playground's load runs export a "counters" kind instead (components/widgets/playground/downloads.ts).
 
-import { formatDuration, formatSeconds } from '../sim/duration.ts';
+// formatSeconds only: duration.ts's formatDuration would join the chunk every chapter page shares with
+// the playground (Rollup keeps one copy of a module with every export any page uses).
+import { formatSeconds } from '../sim/duration.ts';
 import { observe } from '../sim/observation.ts';
 import { ssTable, tcpdumpLines } from '../sim/observe.ts';
 import type { CallRecord, Scenario, SimEvent, SocketRow } from '../sim/types.ts';
@@ -122,13 +124,13 @@ function runText(d: RunDocument, extra: readonly TextSection[]): string {
   };
   out.push(
     `# ${d.name}`,
-    `profile ${d.profile}, seed ${d.seed}, until ${formatDuration(d.until)}`,
+    `profile ${d.profile}, seed ${d.seed}, until ${formatSeconds(d.until)} s`,
     `${d.stats.events} events, ${d.stats.segments} segments, ${d.stats.connections} connections`,
   );
   section('Calls', d.calls.map(callLine));
   section('Packets (tcpdump -n, seconds since the start, relative sequence numbers)', tcpdumpLines(d.events));
   for (const [host, rows] of Object.entries(d.sockets))
-    section(`${host}: sockets at ${formatDuration(d.until)} (ss -tan -o)`, ssTable(rows).split('\n'));
+    section(`${host}: sockets at ${formatSeconds(d.until)} s (ss -tan -o)`, ssTable(rows).split('\n'));
   section(
     'Counters at the end (non-zero, nstat)',
     Object.entries(d.counters).map(([host, counters]) => {
