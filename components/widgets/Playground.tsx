@@ -21,6 +21,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Chart, type ChartSeries } from './Chart.tsx';
 import { littleCurve } from './chart/littles-law.ts';
+import { EmbedButton } from './EmbedButton.tsx';
 import { Knobs } from './Knobs.tsx';
 import {
   applyKnobs,
@@ -869,6 +870,12 @@ export function Playground(props: PlaygroundProps) {
         <button type="button" onClick={copyLink}>
           {t.copy}
         </button>
+        <EmbedButton
+          widget="playground"
+          stateKey={id}
+          state={{ preset: setup.preset.name, values }}
+          lang={lang === 'zh-cn' ? 'zh-CN' : 'en'}
+        />
       </div>
       <RunStatus
         bus={bus}

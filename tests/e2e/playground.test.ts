@@ -286,7 +286,7 @@ describe('playground', () => {
         expect(lines.match(/proto TCP \(6\)/g)?.length).toBe(sent.length);
         expect(lines).not.toMatch(/bad cksum|incorrect/);
       } else console.warn('tcpdump is not installed: the .pcap was checked for its header only');
-      expect(await page.locator('#pg [role="status"]').textContent()).toContain(pcap.name);
+      expect(await page.locator('#pg p.twg-pg__status[role="status"]').textContent()).toContain(pcap.name);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -360,13 +360,13 @@ describe('playground', () => {
       await page.waitForTimeout(100);
     }
     await page.waitForFunction(
-      () => document.querySelector('#pg [role="status"]')?.textContent?.startsWith('Done'),
+      () => document.querySelector('#pg p.twg-pg__status[role="status"]')?.textContent?.startsWith('Done'),
       undefined,
       {
         timeout: 60_000,
       },
     );
-    const status = await page.locator('#pg [role="status"]').textContent();
+    const status = await page.locator('#pg p.twg-pg__status[role="status"]').textContent();
     expect(status).toContain('background thread');
     expect(new Set(fractions).size, `progress values ${fractions.join(',')}`).toBeGreaterThan(2);
     expect(await page.locator('[data-testid="load-summary"]').textContent()).toContain('100,000 times');
@@ -403,7 +403,7 @@ describe('playground', () => {
     );
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.waitForFunction(() =>
-      document.querySelector('#pg [role="status"]')?.textContent?.startsWith('Cancelled'),
+      document.querySelector('#pg p.twg-pg__status[role="status"]')?.textContent?.startsWith('Cancelled'),
     );
     expect(await progress.count()).toBe(0);
     expect(await run.isEnabled()).toBe(true);
