@@ -11,7 +11,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { iframeHtml } from '../../src/embed/oembed.ts';
+import { escapeAttr, iframeHtml } from '../../src/embed/oembed.ts';
 import { PLAYGROUND_DEFAULT, PLAYGROUND_PRESETS } from '../../src/embed/playground-meta.ts';
 import {
   type EmbedLang,
@@ -177,8 +177,6 @@ export function readConfig(hash: string, lang: EmbedLang): { config: Config; pro
     },
   };
 }
-
-const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 export function embedCodes(config: Config, site: string, labs: readonly LabChoice[] = []) {
   const widget = widgetByName(config.w) ?? WIDGETS[0];

@@ -19,7 +19,9 @@ export interface OEmbedRich {
   cache_age: number;
 }
 
-const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+/** Text safe inside a double-quoted HTML attribute (the embed code we hand out). */
+export const escapeAttr = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /** One experiment of a widget that has several (a lab): its name and its title in the language. */
 export interface Instance {
