@@ -2,7 +2,8 @@
 //
 // Validates, sanitises and merges an export of reader threads into content/comments/ (see
 // src/comments/importer.ts). Every record that is set aside is written to the report with its reason
-// (default: <export>.report.json) and printed. Exit status: 0 when every record was imported or was
+// (default: <export>.report.json) and printed, and so is every change to an existing thread that the
+// merge does not apply (it only adds replies). Exit status: 0 when every record was imported or was
 // already there, 1 when some were rejected (the valid ones are still written), 2 on a usage error.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -46,11 +47,17 @@ for (const o of report.outcomes) {
     console.error(`rejected record ${o.index}${o.id ? ` (${o.id})` : ''}:\n  ${o.reasons.join('\n  ')}`);
   } else if (o.status === 'duplicate') {
     console.log(`duplicate record ${o.index} (${o.id}): same as record ${o.of}, imported once`);
-  } else if (o.status !== 'unchanged') {
-    console.log(`${o.status} ${o.file}${o.newReplies ? ` (+${o.newReplies} replies)` : ''}`);
+  } else {
+    if (o.status !== 'unchanged') {
+      console.log(`${o.status} ${o.file}${o.newReplies ? ` (+${o.newReplies} replies)` : ''}`);
+    }
+    // Changes to a thread that already exists are not merged (only new replies are): say so.
+    if (o.notApplied?.length) {
+      console.error(`not applied to ${o.file} (${o.id}):\n  ${o.notApplied.join('\n  ')}`);
+    }
   }
 }
 console.log(
-  `${report.records} records: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.duplicate} duplicate, ${report.rejected} rejected${values['dry-run'] ? ' (dry run: nothing written)' : ''}. Report: ${reportFile}`,
+  `${report.records} records: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.duplicate} duplicate, ${report.rejected} rejected${report.notApplied ? `, ${report.notApplied} with changes not applied` : ''}${values['dry-run'] ? ' (dry run: nothing written)' : ''}. Report: ${reportFile}`,
 );
 process.exit(report.rejected ? 1 : 0);

@@ -20,6 +20,12 @@ export type Outcome =
       lang: string;
       file: string;
       newReplies?: number;
+      /**
+       * Fields where the record differs from the thread file that already holds its id. The import only
+       * adds replies to an existing thread, so these changes were not applied; they are listed here (and
+       * printed) so that an edit made at the source is never lost without a word.
+       */
+      notApplied?: string[];
     }
   | { status: 'duplicate'; index: number; id: string; of: number }
   | { status: 'rejected'; index: number; id: string | undefined; reasons: string[] };
@@ -32,6 +38,8 @@ export interface ImportReport {
   unchanged: number;
   /** Records identical to an earlier record of the same export: imported once. */
   duplicate: number;
+  /** Records merged into an existing thread whose other changes were not applied (see `notApplied`). */
+  notApplied: number;
   rejected: number;
   outcomes: Outcome[];
 }
@@ -138,6 +146,43 @@ function parseThreadFile(file: string): Thread {
   return parsed.data;
 }
 
+/** A field's value in a comparable form (dates as ISO strings). */
+function comparable(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (x instanceof Date ? x.toISOString() : x));
+}
+
+/**
+ * What an incoming record would change in an existing thread besides adding replies: thread fields,
+ * and replies the file already has under the same id but with other content. Returned as report lines.
+ */
+export function differences(existing: Thread, incoming: Thread): string[] {
+  const out: string[] = [];
+  for (const field of ['kind', 'faq', 'title', 'author', 'role', 'date', 'body', 'tags'] as const) {
+    if (comparable(existing[field]) !== comparable(incoming[field])) {
+      out.push(`${field}: differs from the existing file; the file's version was kept`);
+    }
+  }
+  if (
+    existing.accepted !== undefined &&
+    incoming.accepted !== undefined &&
+    existing.accepted !== incoming.accepted
+  ) {
+    out.push(
+      `accepted: the record says "${incoming.accepted}", the file "${existing.accepted}"; the file's was kept`,
+    );
+  }
+  const byId = new Map(existing.replies.map((r) => [r.id, r]));
+  for (const r of incoming.replies) {
+    const had = byId.get(r.id);
+    if (had && comparable(had) !== comparable(r)) {
+      out.push(
+        `replies.${r.id}: differs from the reply with this id in the file; the file's version was kept`,
+      );
+    }
+  }
+  return out;
+}
+
 export function importThreads(
   input: unknown,
   options: { root: string; source?: string; dryRun?: boolean },
@@ -151,6 +196,7 @@ export function importThreads(
     updated: 0,
     unchanged: 0,
     duplicate: 0,
+    notApplied: 0,
     rejected: 0,
     outcomes: [],
   };
@@ -225,17 +271,34 @@ export function importThreads(
     }
     let next = thread;
     let newReplies = 0;
+    let notApplied: string[] = [];
     if (current) {
       // Merge: keep the thread as it is, add the replies it does not have yet.
       const old = parseThreadFile(current);
       const have = new Set(old.replies.map((r) => r.id));
       const added = thread.replies.filter((r) => !have.has(r.id));
       newReplies = added.length;
+      notApplied = differences(old, thread);
       next = {
         ...old,
         replies: [...old.replies, ...added],
         accepted: old.accepted ?? thread.accepted,
       };
+      if (newReplies === 0 && next.accepted === old.accepted) {
+        // Nothing to add: leave the file byte for byte as it is, even if it was written by hand in
+        // another layout than threadToYaml's (re-importing must change nothing).
+        report.unchanged++;
+        if (notApplied.length) report.notApplied++;
+        report.outcomes.push({
+          status: 'unchanged',
+          id: idText,
+          lang: thread.lang,
+          file: rel(current),
+          newReplies: 0,
+          ...(notApplied.length ? { notApplied } : {}),
+        });
+        return;
+      }
     }
     const nextText = threadToYaml(next);
     // The merged thread must still be valid (e.g. an accepted answer that exists).
@@ -251,6 +314,7 @@ export function importThreads(
       writeFileSync(target, nextText);
       existing.set(key, target);
     }
+    if (notApplied.length) report.notApplied++;
     report[status]++;
     report.outcomes.push({
       status,
@@ -258,6 +322,7 @@ export function importThreads(
       lang: thread.lang,
       file: rel(target),
       ...(current ? { newReplies } : {}),
+      ...(notApplied.length ? { notApplied } : {}),
     });
   });
   return report;

@@ -24,7 +24,12 @@ export const FIXTURE_DOCS: Record<string, string> = {
  */
 export function buildCommentsFixture(
   comments: Record<string, string>,
-  options: { docs?: Record<string, string>; env?: Record<string, string> } = {},
+  options: {
+    docs?: Record<string, string>;
+    env?: Record<string, string>;
+    /** Files to write over the copy, by path from the site root (e.g. a changed src/comments/config.ts). */
+    files?: Record<string, string>;
+  } = {},
 ): FixtureBuild {
   mkdirSync(join(ROOT, '.cache'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, '.cache', 'fixture-comments-'));
@@ -44,6 +49,7 @@ export function buildCommentsFixture(
   write('content/docs', options.docs ?? FIXTURE_DOCS);
   mkdirSync(join(dir, 'content/comments'), { recursive: true });
   write('content/comments', comments);
+  write('.', options.files ?? {});
   const astro = join(ROOT, 'node_modules/astro/bin/astro.mjs');
   const result = spawnSync(process.execPath, [astro, 'build', '--root', dir], {
     cwd: dir,

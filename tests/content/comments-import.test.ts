@@ -10,6 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { load } from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importThreads } from '../../src/comments/importer.ts';
 import { describeIssues, threadSchema } from '../../src/comments/schema.ts';
@@ -142,6 +143,61 @@ describe('npm run comments:import', () => {
     );
   });
 
+  it('leaves a hand-written thread byte for byte and reports the changes of a record it did not apply', () => {
+    // A thread file in the layout people write by hand (plain scalars, `|` blocks), not the importer's.
+    const file = join(root, 'content/comments/understand/arises/by-hand.en.yaml');
+    mkdirSync(join(file, '..'), { recursive: true });
+    const handWritten = [
+      'chapter: understand/arises',
+      'lang: en',
+      'kind: question',
+      'faq: true',
+      'title: Which side ends in TIME_WAIT?',
+      'author: Maintainers',
+      'role: maintainer',
+      'date: 2026-11-01',
+      'body: |',
+      '  Is it the client or the server?',
+      'replies:',
+      '  - id: answer',
+      '    author: Maintainers',
+      '    role: maintainer',
+      '    date: 2026-11-01',
+      '    body: |',
+      '      The side that sends the first FIN.',
+      'accepted: answer',
+      '',
+    ].join('\n');
+    writeFileSync(file, handWritten);
+    const same = threadSchema.parse({ ...(load(handWritten) as object) });
+    const record = { id: 'by-hand', ...same, date: '2026-11-01' };
+    record.replies = same.replies.map((r) => ({ ...r, date: '2026-11-01' })) as never;
+    const unchanged = importThreads([record], { root });
+    expect(unchanged.outcomes[0]).toMatchObject({ status: 'unchanged', newReplies: 0 });
+    expect(unchanged.outcomes[0]).not.toHaveProperty('notApplied');
+    expect(readFileSync(file, 'utf8')).toBe(handWritten);
+
+    const edited = importThreads(
+      [
+        {
+          ...record,
+          title: 'Which side keeps TIME_WAIT?',
+          body: 'Edited at the source.',
+          replies: [{ ...record.replies[0], body: 'Edited answer.' }],
+        },
+      ],
+      { root },
+    );
+    expect(edited).toMatchObject({ unchanged: 1, updated: 0, notApplied: 1, rejected: 0 });
+    const notApplied = (edited.outcomes[0] as { notApplied: string[] }).notApplied;
+    expect(notApplied).toEqual([
+      "title: differs from the existing file; the file's version was kept",
+      "body: differs from the existing file; the file's version was kept",
+      "replies.answer: differs from the reply with this id in the file; the file's version was kept",
+    ]);
+    expect(readFileSync(file, 'utf8')).toBe(handWritten);
+  });
+
   it('writes files that parse back to the same thread (multi-line bodies, quotes, Chinese)', () => {
     const body = 'Line one: "quoted" #not-a-comment\n\n  indented code\n- list\n中文，标点。';
     importThreads([{ id: 'rt', ...sampleThread({ body, title: '2026-11-01', tags: ['true', '中文'] }) }], {
@@ -191,6 +247,15 @@ describe('npm run comments:import', () => {
     expect(report.rejected).toBe(4);
     const second = run();
     expect(second.stdout).toMatch(/0 created, 0 updated, 2 unchanged/);
+    // An edit at the source of a thread that is already here is named, not silently dropped.
+    const edited = JSON.parse(readFileSync(EXPORT, 'utf8'));
+    for (const i of [0, 2]) edited.threads[i].title = 'Does the passive closer sit in TIME_WAIT?';
+    writeFileSync(exportFile, JSON.stringify(edited));
+    const third = run();
+    expect(third.stdout).toMatch(/2 unchanged, 1 duplicate, 4 rejected, 1 with changes not applied/);
+    expect(third.stderr).toMatch(
+      /not applied to content\/comments\/understand\/arises\/gh-101\.en\.yaml \(gh-101\):\n {2}title: differs/,
+    );
     const usage = spawnSync(process.execPath, [join(ROOT, 'scripts/comments-import.ts')], {
       encoding: 'utf8',
     });

@@ -63,6 +63,31 @@ async function search(
   return { links, filters: filters.map((f) => f.trim()) };
 }
 
+/** Runs a search, ticks one value of one filter group, and returns the result links that remain. */
+async function typeFiltered(
+  base: string,
+  path: string,
+  query: string,
+  groupName: string,
+  value: string,
+): Promise<string[]> {
+  const page = await open(base, path);
+  await page.locator('site-search button[data-open-modal]').first().click();
+  await page.locator('#starlight__search input.pagefind-ui__search-input').fill(query);
+  await page.locator('#starlight__search a[href]').first().waitFor({ timeout: 15_000 });
+  const group = page.locator('#starlight__search details.pagefind-ui__filter-block', {
+    has: page.locator('summary', { hasText: groupName }),
+  });
+  await group.locator('summary').click();
+  await group.locator(`input[type=checkbox][value="${value}"]`).check();
+  await page.waitForTimeout(800);
+  const links = await page
+    .locator('#starlight__search a[href]')
+    .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname + (a as HTMLAnchorElement).hash));
+  await page.close();
+  return links;
+}
+
 describe('threads under each chapter', () => {
   it('shows the chapter’s threads after its text, questions first, answered ones marked', async () => {
     for (const path of ['understand/arises/', 'zh-cn/understand/arises/']) {
@@ -195,8 +220,10 @@ describe('search over threads and replies', () => {
     expect(links.some((l) => /^\/qa\/[a-z/-]+\/so-reuseaddr\/#reply-/.test(l))).toBe(true);
     expect(links.every((l) => !l.includes('/zh-cn/'))).toBe(true);
     expect(filters).toEqual(expect.arrayContaining(['type', 'chapter']));
+    // The words readers use find the chapter and the thread together.
     const port = await search(site, '', 'reuse port');
-    expect(port.links.some((l) => l.startsWith('/qa/'))).toBe(true);
+    expect(port.links).toContain('/mitigate/reuseaddr/');
+    expect(port.links.some((l) => l.startsWith('/qa/mitigate/reuseaddr/so-reuseaddr/'))).toBe(true);
   });
 
   it('finds the thread and its answer in 简体中文, from the Chinese index only', async () => {
@@ -204,36 +231,33 @@ describe('search over threads and replies', () => {
     expect(links.some((l) => /^\/zh-cn\/qa\/[a-z/-]+\/so-reuseaddr\/#reply-/.test(l))).toBe(true);
     expect(links.every((l) => l.startsWith('/zh-cn/'))).toBe(true);
     expect(filters).toEqual(expect.arrayContaining(['类型', '章节']));
+    expect(links).toContain('/zh-cn/mitigate/reuseaddr/');
+    expect(links).toContain('/zh-cn/qa/mitigate/reuseaddr/so-reuseaddr/');
     const closer = await search(site, 'zh-cn/', '主动关闭');
     expect(closer.links.some((l) => l.startsWith('/zh-cn/qa/') && l.includes('#reply-'))).toBe(true);
   });
 
-  it('narrows results with the type filter', async () => {
-    for (const [path, value] of [
-      ['', 'answer'],
-      ['zh-cn/', '回答'],
+  it('narrows results with the type filter: chapter, question, answer', async () => {
+    /** What every result link must look like under each type. */
+    const shape: Record<string, (l: string) => boolean> = {
+      answer: (l) => /\/qa\/.+#reply-/.test(l),
+      question: (l) => /\/qa\/[^#]+(#(?!reply-).*)?$/.test(l),
+      chapter: (l) => !l.includes('/qa/'),
+    };
+    for (const [path, value, kind] of [
+      ['', 'answer', 'answer'],
+      ['zh-cn/', '回答', 'answer'],
+      ['', 'question', 'question'],
+      ['zh-cn/', '提问', 'question'],
+      ['', 'chapter', 'chapter'],
+      ['zh-cn/', '章节', 'chapter'],
     ] as const) {
-      const page = await open(site, path);
-      await page.locator('site-search button[data-open-modal]').first().click();
-      await page.locator('#starlight__search input.pagefind-ui__search-input').fill('TIME_WAIT');
-      await page.locator('#starlight__search a[href]').first().waitFor({ timeout: 15_000 });
-      const group = page.locator('#starlight__search details.pagefind-ui__filter-block', {
-        has: page.locator('summary', { hasText: path ? '类型' : 'type' }),
-      });
-      await group.locator('summary').click();
-      await group.locator(`input[type=checkbox][value="${value}"]`).check();
-      await page.waitForTimeout(800);
-      const links = await page
-        .locator('#starlight__search a[href]')
-        .evaluateAll((as) =>
-          as.map((a) => (a as HTMLAnchorElement).pathname + (a as HTMLAnchorElement).hash),
-        );
-      expect(links.length, path).toBeGreaterThan(0);
+      const links = await typeFiltered(site, path, 'TIME_WAIT', path ? '类型' : 'type', value);
+      expect(links.length, `${path} ${value}`).toBeGreaterThan(0);
       expect(
-        links.every((l) => l.includes('#reply-')),
-        path,
-      ).toBe(true);
-      await page.close();
+        links.filter((l) => !shape[kind]!(l)),
+        `${path} ${value}`,
+      ).toEqual([]);
     }
   });
 
@@ -283,6 +307,7 @@ describe('a fixture site: chapter and threads found together, and an XSS corpus 
   const { payloads } = JSON.parse(readFileSync('tests/fixtures/comments/xss-payloads.json', 'utf8')) as {
     payloads: string[];
   };
+  const LIVE_SCRIPT = 'https://live-comments.example/client.js';
 
   beforeAll(async () => {
     const files: Record<string, string> = {};
@@ -350,12 +375,60 @@ describe('a fixture site: chapter and threads found together, and an XSS corpus 
       'zh-cn/understand/arises.mdx':
         '---\ntitle: TIME_WAIT 是怎么产生的\ndescription: 测试章节。\n---\n\n主动关闭的一方进入 TIME_WAIT，端口复用不会改变这一点。\n',
     };
-    fixture = buildCommentsFixture(files, { docs });
+    // A comment (not a question) with a reply, for the search's "comment" type.
+    files['understand/arises/port-note.en.yaml'] = threadFile({
+      chapter: 'understand/arises',
+      lang: 'en',
+      kind: 'comment',
+      title: 'A note on reuse port and listeners',
+      author: 'Fixture Reader',
+      date: '2026-11-04',
+      body: 'Spreading connections over listeners with reuse port is handy.',
+      replies: [
+        {
+          id: 'n1',
+          author: 'Fixture Maintainer',
+          role: 'maintainer',
+          date: '2026-11-05',
+          body: 'Agreed: reuse port spreads incoming connections among listeners.',
+        },
+      ],
+    });
+    // An open question, so that every value of every hub filter matches something.
+    files['general/still-open.en.yaml'] = threadFile({
+      chapter: 'general',
+      lang: 'en',
+      kind: 'question',
+      title: 'A question nobody has answered yet',
+      author: 'Fixture Reader',
+      date: '2026-11-07',
+      body: 'Still open.',
+    });
+    // The live widget switched on in the one place that configures it (it is off in the real site).
+    const config = readFileSync('src/comments/config.ts', 'utf8');
+    const live = `live: { provider: 'giscus', script: '${LIVE_SCRIPT}', repo: 'o/r', repoId: 'R_1', category: 'Q&A', categoryId: 'C_1' },`;
+    if (!config.includes('live: null,'))
+      throw new Error('src/comments/config.ts no longer says `live: null,`');
+    fixture = buildCommentsFixture(files, {
+      docs,
+      files: { 'src/comments/config.ts': config.replace('live: null,', live) },
+    });
     if (fixture.status !== 0) throw new Error(`fixture build failed:\n${fixture.output.slice(-3000)}`);
     ({ server, url } = await startStaticServer({ root: `${fixture.dir}/dist`, base: '/' }));
   }, 240_000);
-  afterAll(() => {
-    server?.close();
+  afterAll(async () => {
+    // Let the server finish every request before its files go: a request still in flight when the
+    // directory is removed fails inside the server (ENOENT) and surfaces as an unhandled error.
+    if (server) {
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), 5_000);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    }
     fixture?.cleanup();
   });
 
@@ -369,6 +442,69 @@ describe('a fixture site: chapter and threads found together, and an XSS corpus 
     expect(zh.links).toContain('/zh-cn/qa/understand/arises/port-reuse/');
     expect(zh.links).toContain('/zh-cn/qa/understand/arises/port-reuse/#reply-a');
     expect(zh.links.every((l) => l.startsWith('/zh-cn/'))).toBe(true);
+  });
+
+  it('narrows a search to comments and their replies with the type filter', async () => {
+    const all = await search(url, '', 'reuse port');
+    expect(all.links).toContain('/qa/understand/arises/port-reuse/');
+    const comments = await typeFiltered(url, '', 'reuse port', 'type', 'comment');
+    expect(comments).toContain('/qa/understand/arises/port-note/');
+    expect(comments).toContain('/qa/understand/arises/port-note/#reply-n1');
+    expect(comments.filter((l) => !l.startsWith('/qa/understand/arises/port-note/'))).toEqual([]);
+  });
+
+  it('filters the hub by every value of chapter, status and kind', async () => {
+    const page = await open(url, 'qa/');
+    const controls = page.locator('form[data-hub-controls]');
+    const total = await page.locator('li.twg-hub-item').count();
+    expect(total).toBe(payloads.length + 3);
+    const shown = async (name: string, value: string) => {
+      await controls.locator(`select[name=${name}]`).selectOption(value);
+      const items = await page
+        .locator('li.twg-hub-item:not([hidden])')
+        .evaluateAll((els) => els.map((e) => ({ ...(e as HTMLElement).dataset })));
+      await controls.locator(`select[name=${name}]`).selectOption('');
+      return items;
+    };
+    const comments = payloads.filter((_, i) => i % 2).length + 1;
+    const general = payloads.filter((_, i) => i % 3 === 0).length + 1;
+    expect((await shown('kind', 'comment')).length).toBe(comments);
+    expect((await shown('kind', 'question')).length).toBe(total - comments);
+    expect((await shown('status', 'open')).map((d) => d.title)).toEqual([
+      'A question nobody has answered yet',
+    ]);
+    expect((await shown('status', 'answered')).length).toBe(total - comments - 1);
+    expect((await shown('chapter', 'general')).length).toBe(general);
+    expect((await shown('chapter', 'understand/arises')).length).toBe(total - general);
+    expect(await page.locator('[data-hub-count]').textContent()).toBe(`Showing ${total} of ${total} threads`);
+    await page.close();
+  });
+
+  it('loads the live widget only when the reader asks for it', async () => {
+    for (const [path, lang] of [
+      ['understand/arises/', 'en'],
+      ['zh-cn/understand/arises/', 'zh-CN'],
+    ] as const) {
+      const page = await browser.newPage();
+      const requested: string[] = [];
+      await page.route(`${LIVE_SCRIPT}*`, (route) => {
+        requested.push(route.request().url());
+        return route.fulfill({ contentType: 'text/javascript', body: 'window.liveLoaded = true;' });
+      });
+      await page.goto(url + path, { waitUntil: 'networkidle' });
+      const button = page.locator('button[data-live-load]');
+      expect(await button.count(), path).toBe(1);
+      expect(await page.locator(`script[src="${LIVE_SCRIPT}"]`).count()).toBe(0);
+      expect(requested).toEqual([]);
+      await button.click();
+      await page.waitForFunction(() => (window as unknown as { liveLoaded?: boolean }).liveLoaded === true);
+      expect(requested).toEqual([LIVE_SCRIPT]);
+      const script = page.locator(`.twg-live-frame script[src="${LIVE_SCRIPT}"]`);
+      expect(await script.getAttribute('data-repo')).toBe('o/r');
+      expect(await script.getAttribute('data-lang')).toBe(lang);
+      expect(await button.isDisabled()).toBe(true);
+      await page.close();
+    }
   });
 
   it('runs no script, opens no dialog, loads nothing from elsewhere and keeps the layout', async () => {
