@@ -9,8 +9,9 @@ import { pcapOfEvents } from '../export/pcap.ts';
 import { formatDuration, formatSeconds, parseDurationResult } from '../sim/duration.ts';
 import { checkExpectations } from '../sim/expect.ts';
 import { observe } from '../sim/observation.ts';
-import { ssTable, tcpdumpLines, traceDigest } from '../sim/observe.ts';
+import { tcpdumpLines, traceDigest } from '../sim/observe.ts';
 import { parseScenario, ScenarioError, scenarioJsonSchema } from '../sim/scenario.ts';
+import { ssTable } from '../sim/ss-table.ts';
 import type { Scenario } from '../sim/types.ts';
 
 const HELP = `Usage: npm run sim -- <command> [options]

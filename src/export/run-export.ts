@@ -20,11 +20,10 @@
 //              state changes, timers, calls; payloads are binary strings (one char per byte)
 // The playground's load runs export a "counters" kind instead (components/widgets/playground/downloads.ts).
 
-// formatSeconds only: duration.ts's formatDuration would join the chunk every chapter page shares with
-// the playground (Rollup keeps one copy of a module with every export any page uses).
-import { formatSeconds } from '../sim/duration.ts';
 import { observe } from '../sim/observation.ts';
-import { ssTable, tcpdumpLines } from '../sim/observe.ts';
+import { tcpdumpLines } from '../sim/observe.ts';
+import { formatSeconds } from '../sim/seconds.ts';
+import { ssTable } from '../sim/ss-table.ts';
 import type { CallRecord, Scenario, SimEvent, SocketRow } from '../sim/types.ts';
 import { pcapOfEvents } from './pcap.ts';
 

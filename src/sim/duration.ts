@@ -99,9 +99,5 @@ function trimDecimals(v: number): string {
     .replace(/^$/, '0');
 }
 
-/** Seconds with six decimals, as tcpdump's relative timestamps print them ('0.010000'). */
-export function formatSeconds(micros: Micros): string {
-  const sign = micros < 0 ? '-' : '';
-  const abs = Math.abs(micros);
-  return `${sign}${Math.floor(abs / 1_000_000)}.${String(abs % 1_000_000).padStart(6, '0')}`;
-}
+// formatSeconds is in ./seconds.ts, so the pages that print tcpdump times do not carry this parser.
+export { formatSeconds } from './seconds.ts';

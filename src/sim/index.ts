@@ -9,4 +9,5 @@ export * from './observe.ts';
 export { PROFILES } from './profiles.ts';
 export { parseScenario, ScenarioError, scenarioJsonSchema } from './scenario.ts';
 export { createSimulation } from './simulation.ts';
+export * from './ss-table.ts';
 export type * from './types.ts';

@@ -2,8 +2,8 @@
 // data for the widgets, and a digest of the whole trace for determinism tests. Running a scenario as an
 // observer would is in ./observation.ts, so a page that only draws a trace does not carry it.
 
-import { formatSeconds } from './duration.ts';
-import type { DropReason, Flags, Micros, SimEvent, SocketRow, TcpState, TimerKind } from './types.ts';
+import { formatSeconds } from './seconds.ts';
+import type { DropReason, Flags, Micros, SimEvent, TcpState, TimerKind } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // ss -tan -o
@@ -44,35 +44,8 @@ export function ssTimer(micros: Micros): string {
   return out;
 }
 
-export interface SsOptions {
-  /** Print the header line (default true). */
-  header?: boolean;
-  /** Add the script's socket name in the Process column (default true). */
-  fd?: boolean;
-}
-
-/** Rows in the layout of `ss -tan -o`. */
-export function ssTable(rows: readonly SocketRow[], opts: SsOptions = {}): string {
-  const showFd = opts.fd !== false;
-  const table: string[][] = [];
-  if (opts.header !== false)
-    table.push(['State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port', 'Process']);
-  for (const r of rows) {
-    const extra: string[] = [];
-    if (showFd && r.fd !== undefined) extra.push(`fd=${r.fd}`);
-    if (r.timer) extra.push(`timer:(${r.timer.kind},${ssTimer(r.timer.remaining)},${r.timer.retries})`);
-    table.push([SS_STATE[r.state], String(r.recvQ), String(r.sendQ), r.local, r.remote, extra.join(' ')]);
-  }
-  const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...table.map((row) => (row[c] as string).length)));
-  return table
-    .map((row) =>
-      row
-        .map((cell, c) => (c < 5 ? cell.padEnd((widths[c] as number) + 1) : cell))
-        .join(' ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
+// The text table is in ./ss-table.ts: only the CLI, the playground's downloads and the load worker print
+// it; pages that draw an ss table (components/widgets/SsTable.tsx) need just the two above.
 
 // ---------------------------------------------------------------------------------------------------
 // tcpdump

@@ -106,7 +106,8 @@ describe.skipIf(!HAS_RUNTIME)('scenario files on the simulator', async () => {
     expect(a).toMatch(/^[1-9]\d*:[0-9a-f]{16}$/);
   });
   it('shows the lost-final-ack story in the views', async () => {
-    const { sequenceData, tcpdumpLines, ssTable } = await import('../../src/sim/observe.ts');
+    const { sequenceData, tcpdumpLines } = await import('../../src/sim/observe.ts');
+    const { ssTable } = await import('../../src/sim/ss-table.ts');
     const s = load('lost-final-ack.json');
     const { events, observation } = observe(s);
     const d = sequenceData(events);

@@ -3,15 +3,9 @@
 import '../../src/sim/load.ts';
 import { describe, expect, it } from 'vitest';
 import { checkExpectations } from '../../src/sim/expect.ts';
-import {
-  sequenceData,
-  ssTable,
-  ssTimer,
-  stateCounts,
-  tcpdumpLines,
-  traceDigest,
-} from '../../src/sim/observe.ts';
+import { sequenceData, ssTimer, stateCounts, tcpdumpLines, traceDigest } from '../../src/sim/observe.ts';
 import { parseScenario } from '../../src/sim/scenario.ts';
+import { ssTable } from '../../src/sim/ss-table.ts';
 import type { Observation, Segment, SimEvent } from '../../src/sim/types.ts';
 
 const A = { ip: '10.0.0.1', port: 40000 };

@@ -8,7 +8,7 @@
 // packets would make a file of hundreds of megabytes built on the page's main thread.
 
 import { exportFileName, exportRun, RUN_FORMAT, RUN_FORMAT_VERSION } from '../../../src/export/run-export.ts';
-import { formatSeconds } from '../../../src/sim/duration.ts';
+import { formatSeconds } from '../../../src/sim/seconds.ts';
 import type { Scenario } from '../../../src/sim/types.ts';
 import type { Lang } from '../knobs/spec.ts';
 import { runScenario } from '../runtime/run.ts';

@@ -7,10 +7,10 @@
 
 // Load scenarios: registers the load generator with createSimulation() (src/sim/load-hook.ts).
 import '../../../src/sim/load.ts';
-import { ssTable } from '../../../src/sim/observe.ts';
 import { PROFILES } from '../../../src/sim/profiles.ts';
 import { parseScenario, ScenarioError } from '../../../src/sim/scenario.ts';
 import { createSimulation } from '../../../src/sim/simulation.ts';
+import { ssTable } from '../../../src/sim/ss-table.ts';
 import type { Micros, ProfileName, Scenario, SocketRow, TcpState } from '../../../src/sim/types.ts';
 
 export type CounterKind = 'timeWait' | 'portsInUse' | 'failures';
