@@ -23,13 +23,13 @@ import { DropBar } from '../widgets/DropBar.tsx';
 import { EmbedButton } from '../widgets/EmbedButton.tsx';
 import { hostName, type Lang, labels, normalizeLang } from '../widgets/runtime/i18n.ts';
 import type { DelayPair } from '../widgets/runtime/interventions.ts';
-import { laneStateAt, type Run, tableAt, tcpdumpAt } from '../widgets/runtime/run.ts';
+import { lastArrival, type Run, tableAt, tcpdumpAt } from '../widgets/runtime/run.ts';
 import { useScenarioRun } from '../widgets/runtime/scenario-run.ts';
 import { formatTime } from '../widgets/runtime/time.ts';
 import { transcript } from '../widgets/runtime/transcript.ts';
 import { SequenceDiagram } from '../widgets/SequenceDiagram.tsx';
 import { SsTable } from '../widgets/SsTable.tsx';
-import { StateMachine, type StateMark } from '../widgets/StateMachine.tsx';
+import { markAt, StateMachine, type StateMark } from '../widgets/StateMachine.tsx';
 import { TcpdumpLog } from '../widgets/TcpdumpLog.tsx';
 import { Timeline } from '../widgets/Timeline.tsx';
 import { Transcript } from '../widgets/Transcript.tsx';
@@ -70,10 +70,7 @@ export interface LabState {
 /** The instant a lab opens on. */
 export function instantOf(run: Run, at: At): number {
   if (typeof at === 'number') return Math.min(run.end, Math.max(0, at));
-  if (at === 'end') return run.end;
-  let t = 0;
-  for (const a of run.seq.arrows) t = Math.max(t, a.arrivedAt ?? a.sentAt);
-  return Math.min(run.end, t);
+  return at === 'end' ? run.end : lastArrival(run);
 }
 
 const chartLang = (lang: string) => (lang === 'zh-CN' ? 'zh-cn' : 'en') as 'en' | 'zh-cn';
@@ -81,14 +78,9 @@ const chartLang = (lang: string) => (lang === 'zh-CN' ? 'zh-cn' : 'en') as 'en' 
 /** Both state machines when the run is one connection (two endpoints); else the ss tables say more. */
 function marksAt(run: Run, t: number, lang: Lang): StateMark[] {
   if (run.lanes.length > 2) return [];
-  return run.lanes.map((lane, i): StateMark => {
-    const st = laneStateAt(run, lane, t);
-    const host = run.laneHost[lane] ?? lane;
-    const m: StateMark = { label: hostName(lang, host, true), state: st.state, tone: i === 0 ? 'a' : 'b' };
-    if (st.from !== undefined) m.from = st.from;
-    if (st.cause !== undefined) m.cause = st.cause;
-    return m;
-  });
+  return run.lanes.map((lane, i) =>
+    markAt(run, lane, t, hostName(lang, run.laneHost[lane] ?? lane, true), i === 0 ? 'a' : 'b'),
+  );
 }
 
 export function ScenarioLab(props: ScenarioLabProps): JSX.Element {

@@ -2,7 +2,12 @@
 // a state for it, so a chapter page opened without one does not carry the URL decoder.
 
 import type { Lang } from '../widgets/runtime/i18n.ts';
-import { type Checked, describeProblem, isRecord, readUrlState } from '../widgets/runtime/urlState.ts';
+import {
+  type Checked,
+  type DescribedRead,
+  isRecord,
+  readDescribedState,
+} from '../widgets/runtime/urlState.ts';
 import type { LoadState } from './LoadLab.tsx';
 
 export function validateLoadState(
@@ -29,8 +34,6 @@ export function readLoadState(
   ranges: readonly number[],
   pools: readonly number[],
   lang: Lang,
-): { state: LoadState; problem?: undefined } | { state?: undefined; problem: string } | null {
-  const read = readUrlState(id, (raw) => validateLoadState(raw, rates, ranges, pools));
-  if (read === null) return null;
-  return read.problem ? { problem: describeProblem(read.problem, lang) } : { state: read.state };
+): DescribedRead<LoadState> {
+  return readDescribedState(id, (raw) => validateLoadState(raw, rates, ranges, pools), lang);
 }

@@ -21,12 +21,12 @@ import { DropBar } from './DropBar.tsx';
 import { EmbedButton } from './EmbedButton.tsx';
 import { hostName, type Lang, labels, normalizeLang } from './runtime/i18n.ts';
 import type { DelayPair } from './runtime/interventions.ts';
-import { laneStateAt, type Run, tableAt, tcpdumpAt } from './runtime/run.ts';
+import { lastArrival, type Run, tableAt, tcpdumpAt } from './runtime/run.ts';
 import { type RunState, useScenarioRun } from './runtime/scenario-run.ts';
 import { transcript } from './runtime/transcript.ts';
 import { SequenceDiagram } from './SequenceDiagram.tsx';
 import { SsTable } from './SsTable.tsx';
-import { StateMachine, type StateMark } from './StateMachine.tsx';
+import { markAt, StateMachine, type StateMark } from './StateMachine.tsx';
 import { TcpdumpLog } from './TcpdumpLog.tsx';
 import { Timeline } from './Timeline.tsx';
 import { Transcript } from './Transcript.tsx';
@@ -65,24 +65,12 @@ export interface CloseExplorerProps {
   caption?: string;
 }
 
-/** The instant shown first: just after the last segment of the close, with TIME_WAIT under way. */
-export function defaultInstant(run: Run): number {
-  let t = 0;
-  for (const a of run.seq.arrows) t = Math.max(t, a.arrivedAt ?? a.sentAt);
-  return Math.min(run.end, t);
-}
-
 /** Both endpoints' states at t (client, server). */
 function marksAt(run: Run, t: number, lang: Lang): StateMark[] {
   const lane = (host: string) => run.lanes.find((l) => run.laneHost[l] === host);
-  return (['client', 'server'] as const).map((host, i): StateMark => {
-    const id = lane(host);
-    const st = id === undefined ? { state: 'CLOSED' as const } : laneStateAt(run, id, t);
-    const m: StateMark = { label: hostName(lang, host, true), state: st.state, tone: i === 0 ? 'a' : 'b' };
-    if (st.from !== undefined) m.from = st.from;
-    if (st.cause !== undefined) m.cause = st.cause;
-    return m;
-  });
+  return (['client', 'server'] as const).map((host, i) =>
+    markAt(run, lane(host), t, hostName(lang, host, true), i === 0 ? 'a' : 'b'),
+  );
 }
 
 export function CloseExplorer(props: CloseExplorerProps): JSX.Element {
@@ -98,7 +86,8 @@ export function CloseExplorer(props: CloseExplorerProps): JSX.Element {
     choices: CLOSERS,
     initial,
     scenarioOf: (k) => props.scenarios[k],
-    openAt: defaultInstant,
+    // Just after the last segment of the close, with TIME_WAIT under way.
+    openAt: lastArrival,
     reopenOnChoose: false,
     statusAt: (run, t) =>
       marksAt(run, t, lang)

@@ -17,6 +17,7 @@ import type { JSX } from 'preact';
 import { useId } from 'preact/hooks';
 import type { TcpState } from '../../src/sim/types.ts';
 import { type Lang, labels } from './runtime/i18n.ts';
+import { laneStateAt, type Run } from './runtime/run.ts';
 import { causeText } from './runtime/transcript.ts';
 
 export interface StateMark {
@@ -25,6 +26,21 @@ export interface StateMark {
   from?: TcpState;
   cause?: string;
   tone?: 'a' | 'b';
+}
+
+/** A lane's mark at t: its state and the edge and cause that led there. A lane not in the run is CLOSED. */
+export function markAt(
+  run: Run,
+  lane: string | undefined,
+  t: number,
+  label: string,
+  tone: 'a' | 'b',
+): StateMark {
+  const st = lane === undefined ? { state: 'CLOSED' as const } : laneStateAt(run, lane, t);
+  const m: StateMark = { label, state: st.state, tone };
+  if (st.from !== undefined) m.from = st.from;
+  if (st.cause !== undefined) m.cause = st.cause;
+  return m;
 }
 
 export interface StateMachineProps {

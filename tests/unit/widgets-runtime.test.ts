@@ -1,7 +1,6 @@
 // The widget runtime: time formatting and the compressed axis, URL state (including hostile input),
 // running a scenario with drops, and the views at an instant.
 import { describe, expect, it } from 'vitest';
-import { defaultInstant } from '../../components/widgets/CloseExplorer.tsx';
 import { validateCloseState } from '../../components/widgets/close-url.ts';
 import { intervene } from '../../components/widgets/runtime/interventions.ts';
 import { next, prev } from '../../components/widgets/runtime/playback.ts';
@@ -9,6 +8,7 @@ import {
   addDrop,
   inFlightAt,
   laneStateAt,
+  lastArrival,
   type Run,
   runScenario,
   tableAt,
@@ -135,7 +135,7 @@ describe('runScenario and the views at an instant', () => {
     expect(run.tables.length).toBeGreaterThan(5);
   });
   it('shows the client in TIME_WAIT with its timer counting down', () => {
-    const t0 = defaultInstant(run);
+    const t0 = lastArrival(run);
     const rows = tableAt(run, 'client', t0);
     const tw = rows.find((r) => r.state === 'TIME_WAIT');
     expect(tw?.timer?.kind).toBe('timewait');
@@ -148,7 +148,7 @@ describe('runScenario and the views at an instant', () => {
     const client = run.lanes[0] as string;
     expect(laneStateAt(run, client, 0).state).toBe('CLOSED');
     expect(laneStateAt(run, client, 500_000).state).toBe('ESTABLISHED');
-    const tw = laneStateAt(run, client, defaultInstant(run));
+    const tw = laneStateAt(run, client, lastArrival(run));
     expect(tw).toMatchObject({ state: 'TIME_WAIT', from: 'FIN_WAIT_2', cause: 'rcv FIN' });
   });
   it('lists only what was on the wire by t in the tcpdump log', () => {

@@ -1,10 +1,16 @@
 // Each view of the widget toolkit, rendered to HTML the way the build renders an island's first frame.
 import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
-import { CloseExplorer, defaultInstant } from '../../components/widgets/CloseExplorer.tsx';
+import { CloseExplorer } from '../../components/widgets/CloseExplorer.tsx';
 import { EmbedButton } from '../../components/widgets/EmbedButton.tsx';
 import type { Playback } from '../../components/widgets/runtime/playback.ts';
-import { addDrop, runScenario, tableAt, tcpdumpAt } from '../../components/widgets/runtime/run.ts';
+import {
+  addDrop,
+  lastArrival,
+  runScenario,
+  tableAt,
+  tcpdumpAt,
+} from '../../components/widgets/runtime/run.ts';
 import { timeAxis } from '../../components/widgets/runtime/time.ts';
 import { transcript } from '../../components/widgets/runtime/transcript.ts';
 import { arrowLabel, SequenceDiagram } from '../../components/widgets/SequenceDiagram.tsx';
@@ -18,7 +24,7 @@ import { closeScenarios } from './widgets-fixture.ts';
 const S = closeScenarios();
 const run = runScenario(S.client);
 const axis = timeAxis(run.instants, run.end);
-const t0 = defaultInstant(run);
+const t0 = lastArrival(run);
 const count = (html: string, re: RegExp) => (html.match(re) ?? []).length;
 
 describe('SequenceDiagram', () => {

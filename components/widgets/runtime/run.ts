@@ -144,6 +144,16 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): Run {
 // ---------------------------------------------------------------------------------------------------
 // Views at an instant
 
+/**
+ * The instant the last segment arrives (or is sent, when it never arrives), within the run: where a
+ * close has just finished, with TIME_WAIT under way. The close explorer and most labs open there.
+ */
+export function lastArrival(run: Run): number {
+  let t = 0;
+  for (const a of run.seq.arrows) t = Math.max(t, a.arrivedAt ?? a.sentAt);
+  return Math.min(run.end, t);
+}
+
 /** Index of the first event after instant t (events are in time order). */
 export function eventsBefore(run: Run, t: number): number {
   let lo = 0;

@@ -12,7 +12,7 @@ import {
   MAX_DROPS,
 } from './interventions.ts';
 import type { RunState } from './scenario-run.ts';
-import { type Checked, describeProblem, intField, isRecord, readUrlState } from './urlState.ts';
+import { type Checked, type DescribedRead, intField, isRecord, readDescribedState } from './urlState.ts';
 
 export { writeUrlState } from './urlState.ts';
 
@@ -70,8 +70,6 @@ export function readRunState<K extends string>(
   field: string,
   choices: readonly K[],
   lang: Lang,
-): { state: RunState<K>; problem?: undefined } | { state?: undefined; problem: string } | null {
-  const read = readUrlState(id, (raw) => validateRunState(raw, field, choices));
-  if (read === null) return null;
-  return read.problem ? { problem: describeProblem(read.problem, lang) } : { state: read.state };
+): DescribedRead<RunState<K>> {
+  return readDescribedState(id, (raw) => validateRunState(raw, field, choices), lang);
 }

@@ -133,3 +133,19 @@ export function describeProblem(p: Problem, lang: Lang): string {
   const P = labels(lang).problem;
   return p.kind === 'field' ? P.field(p.field, p.expected) : P[p.kind];
 }
+
+/** A widget's state read from the URL, its problem said in the page's language; null when absent. */
+export type DescribedRead<T> =
+  | { state: T; problem?: undefined }
+  | { state?: undefined; problem: string }
+  | null;
+
+export function readDescribedState<T>(
+  key: string,
+  validate: (raw: unknown) => Checked<T>,
+  lang: Lang,
+): DescribedRead<T> {
+  const read = readUrlState(key, validate);
+  if (read === null) return null;
+  return read.problem ? { problem: describeProblem(read.problem, lang) } : { state: read.state };
+}
