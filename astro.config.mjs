@@ -25,6 +25,49 @@ export default defineConfig({
   srcDir: '.',
   trailingSlash: 'always',
   outDir: process.env.TWG_OUT_DIR ?? './dist',
+  vite: {
+    environments: {
+      client: {
+        build: {
+          rolldownOptions: {
+            output: {
+              // Modules every simulator widget loads together go into one chunk each (issue 4's 40 KB budget
+              // is gzipped bytes per page, and each extra file costs its own gzip header and dictionary).
+              // Left to itself Rolldown splits them along the lines of which island imports what: the
+              // playground and the embed configurator use slightly different sets, which cut the shared
+              // code into five or six chunks that a chapter page then loads one by one.
+              codeSplitting: {
+                groups: [
+                  { name: 'preact', test: /node_modules[\\/](preact|@astrojs[\\/]preact)[\\/]/, priority: 20 },
+                  {
+                    name: 'widget-base',
+                    test: /[\\/]components[\\/](widgets[\\/]runtime[\\/](i18n|url-hash|time)\.ts|widgets[\\/]EmbedButton\.tsx|labs[\\/]i18n\.ts)$/,
+                    priority: 15,
+                  },
+                  {
+                    // A lab's counters chart with the series it draws (ScenarioLabChart*.tsx); the load lab
+                    // draws its own series with the same chart and loads the series code too (0.3 KB).
+                    name: 'lab-chart',
+                    test: /[\\/]components[\\/](widgets[\\/]Chart\.tsx|labs[\\/]counter-series\.ts)$/,
+                    // Below widget-core, so that the simulator runtime the series read stays there.
+                    priority: 5,
+                  },
+                  {
+                    name: 'widget-core',
+                    // The islands' shared parts and what they import (includeDependenciesRecursively): the
+                    // simulator's runtime, not its scenario parser, load generator or text views, which only
+                    // the playground and the CLI use.
+                    test: /[\\/](src[\\/]sim[\\/]simulation\.ts|components[\\/]widgets[\\/](SequenceDiagram|StateMachine|Timeline|DropBar|SsTable|Transcript|TcpdumpLog)\.tsx|components[\\/]widgets[\\/]runtime[\\/](interventions|run|transcript|playback|scenario-run)\.ts)$/,
+                    priority: 10,
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    },
+  },
   markdown: {
     processor: unified({
       remarkPlugins: [remarkMermaid],

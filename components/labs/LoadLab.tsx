@@ -20,7 +20,7 @@ import { EmbedButton } from '../widgets/EmbedButton.tsx';
 import { labels, normalizeLang } from '../widgets/runtime/i18n.ts';
 import { formatTime } from '../widgets/runtime/time.ts';
 import { hasHashValue } from '../widgets/runtime/url-hash.ts';
-import { labLabels } from './i18n.ts';
+import { labLabels, loadLabels } from './i18n.ts';
 import { connectLog, type LoadResult } from './load-view.ts';
 
 export interface LoadLabProps {
@@ -52,7 +52,7 @@ const chartLang = (lang: string) => (lang === 'zh-CN' ? 'zh-cn' : 'en') as 'en' 
 export function LoadLab(props: LoadLabProps): JSX.Element {
   const lang = normalizeLang(props.lang);
   const L = labels(lang);
-  const LL = labLabels(lang);
+  const LL = { ...labLabels(lang), ...loadLabels(lang) };
   const [rate, setRate] = useState(props.rate);
   const [range, setRange] = useState(props.range);
   const pools = props.pools ?? [0];

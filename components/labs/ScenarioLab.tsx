@@ -34,7 +34,7 @@ import { TcpdumpLog } from '../widgets/TcpdumpLog.tsx';
 import { Timeline } from '../widgets/Timeline.tsx';
 import { Transcript } from '../widgets/Transcript.tsx';
 import { byteStreams } from './bytes.ts';
-import { countersOf, notableCalls } from './counters.ts';
+import { notableCalls } from './counters.ts';
 import { counterView, labLabels } from './i18n.ts';
 
 export interface LabVariant {
@@ -116,8 +116,9 @@ export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
   const streams = props.bytes ? byteStreams(run.events, t) : [];
   // The chart comes with the island entry of labs that draw counters (ScenarioLabChartEn/Zh), so
   // the other labs' pages do not load it.
-  const Chart = counterView();
-  const series = props.counters && Chart ? countersOf(run) : [];
+  const counters = props.counters ? counterView() : undefined;
+  const Chart = counters?.Chart;
+  const series = counters ? counters.seriesOf(run) : [];
   const calls = notableCalls(run, t);
   const who = (h: string) => hostName(lang, h);
 

@@ -3,8 +3,9 @@
 import '../widgets/runtime/labels-zh.ts';
 import './labels-zh.ts';
 import { Chart } from '../widgets/Chart.tsx';
+import { countersOf } from './counter-series.ts';
 import { registerCounterView } from './i18n.ts';
 
-registerCounterView(Chart);
+registerCounterView(Chart, countersOf);
 
 export { ScenarioLab as default } from './ScenarioLab.tsx';

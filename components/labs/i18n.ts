@@ -4,31 +4,41 @@
 
 import type { ComponentType } from 'preact';
 import type { ChartProps } from '../widgets/Chart.tsx';
-import type { Lang } from '../widgets/runtime/i18n.ts';
+import { labelRegistry } from '../widgets/runtime/i18n.ts';
+import type { Run } from '../widgets/runtime/run.ts';
+import type { Series } from './counter-series.ts';
 import type { LAB_EN } from './labels-en.ts';
+import type { LOAD_EN } from './load-labels-en.ts';
 
 export type LabLabels = typeof LAB_EN;
 
-const registry: Partial<Record<Lang, LabLabels>> = {};
+const labRegistry = labelRegistry<LabLabels>('lab labels (./labels-en.ts, ./labels-zh.ts)');
+export const registerLabLabels = labRegistry.register;
+export const labLabels = labRegistry.get;
 
-export function registerLabLabels(lang: Lang, table: LabLabels): void {
-  registry[lang] = table;
+// The load lab's own strings, registered by its entries (LoadLabEn.tsx, LoadLabZh.tsx).
+export type LoadLabels = typeof LOAD_EN;
+
+const loadRegistry = labelRegistry<LoadLabels>('load lab labels (./load-labels-en.ts, ./load-labels-zh.ts)');
+export const registerLoadLabels = loadRegistry.register;
+export const loadLabels = loadRegistry.get;
+
+// The counters chart and the series it draws, registered by the island entries of labs that draw one
+// (ScenarioLabChart*.tsx): together ≈2.8 KB gzipped, which the other chapters' pages need not load.
+export interface CounterView {
+  Chart: ComponentType<ChartProps>;
+  seriesOf: (run: Run) => Series[];
 }
 
-export function labLabels(lang: Lang): LabLabels {
-  const table = registry[lang] ?? registry.en ?? registry['zh-CN'];
-  if (table === undefined) throw new Error('lab labels: import ./labels-en.ts or ./labels-zh.ts first');
-  return table;
+let view: CounterView | undefined;
+
+export function registerCounterView(
+  Chart: ComponentType<ChartProps>,
+  seriesOf: (run: Run) => Series[],
+): void {
+  view = { Chart, seriesOf };
 }
 
-// The counters chart, registered by the island entries of labs that draw one (ScenarioLabChart*.tsx):
-// W2's Chart costs ≈2.5 KB gzipped, which the other chapters' pages need not load.
-let chart: ComponentType<ChartProps> | undefined;
-
-export function registerCounterView(c: ComponentType<ChartProps>): void {
-  chart = c;
-}
-
-export function counterView(): ComponentType<ChartProps> | undefined {
-  return chart;
+export function counterView(): CounterView | undefined {
+  return view;
 }

@@ -3,11 +3,14 @@
 // entry registered it, and the load lab renders the prepared run with the Little's-law line.
 import '../../components/labs/labels-en.ts';
 import '../../components/labs/labels-zh.ts';
+import '../../components/labs/load-labels-en.ts';
+import '../../components/labs/load-labels-zh.ts';
 import '../../components/widgets/runtime/i18n-all.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
+import { countersOf } from '../../components/labs/counter-series.ts';
 import { registerCounterView } from '../../components/labs/i18n.ts';
 import { LoadLab } from '../../components/labs/LoadLab.tsx';
 import { runLoad } from '../../components/labs/load.ts';
@@ -74,7 +77,7 @@ describe('scenario lab first frame', () => {
       counters: true,
     };
     expect(renderToString(<ScenarioLab {...props} />)).not.toContain('data-view="counters"');
-    registerCounterView(Chart);
+    registerCounterView(Chart, countersOf);
     const html = renderToString(<ScenarioLab {...props} />);
     expect(html).toContain('data-view="counters"');
     expect(html).toContain('data-series="fails"');

@@ -15,18 +15,32 @@ export function normalizeLang(lang: string | undefined | null): Lang {
   return typeof lang === 'string' && lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
-const registry: Partial<Record<Lang, Labels>> = {};
-
-export function registerLabels(lang: Lang, table: Labels): void {
-  registry[lang] = table;
+/**
+ * A table of strings per language, filled by the modules that hold them (importing labels-zh.ts
+ * registers the Chinese table). `get` falls back to the other language when only that one is loaded
+ * (better than a blank); `what` names the modules to import in the error when neither is.
+ */
+export function labelRegistry<T>(what: string): {
+  register: (lang: Lang, table: T) => void;
+  get: (lang: Lang) => T;
+} {
+  const tables: Partial<Record<Lang, T>> = {};
+  return {
+    register: (lang, table) => {
+      tables[lang] = table;
+    },
+    get: (lang) => {
+      const table = tables[lang] ?? tables.en ?? tables['zh-CN'];
+      if (table === undefined) throw new Error(`${what}: import its English or Chinese module first`);
+      return table;
+    },
+  };
 }
 
-/** The labels of `lang`; the other language when only that one is loaded (better than a blank). */
-export function labels(lang: Lang): Labels {
-  const table = registry[lang] ?? registry.en ?? registry['zh-CN'];
-  if (table === undefined) throw new Error('widget labels: import ./labels-en.ts or ./labels-zh.ts first');
-  return table;
-}
+const widgetLabels = labelRegistry<Labels>('widget labels (./labels-en.ts, ./labels-zh.ts)');
+export const registerLabels = widgetLabels.register;
+/** The labels of `lang`; the other language when only that one is loaded. */
+export const labels = widgetLabels.get;
 
 /** A host's name in running text ("client", "客户端"). */
 export function hostName(lang: Lang, host: string, capital = false): string {

@@ -11,7 +11,14 @@
 
 import { type SequenceData, sequenceData, tcpdumpLines } from '../../../src/sim/observe.ts';
 import { createSimulation } from '../../../src/sim/simulation.ts';
-import type { FaultSpec, Scenario, SimEvent, SocketRow, TcpState } from '../../../src/sim/types.ts';
+import type {
+  CallRecord,
+  FaultSpec,
+  Scenario,
+  SimEvent,
+  SocketRow,
+  TcpState,
+} from '../../../src/sim/types.ts';
 import { type DelayPair, intervene, MAX_DELAY } from './interventions.ts';
 
 export interface RunOptions {
@@ -152,6 +159,13 @@ export function lastArrival(run: Run): number {
   let t = 0;
   for (const a of run.seq.arrows) t = Math.max(t, a.arrivedAt ?? a.sentAt);
   return Math.min(run.end, t);
+}
+
+/** The socket calls of a run, in the order they were made. */
+export function callsOf(run: Run): CallRecord[] {
+  const out: CallRecord[] = [];
+  for (const e of run.events) if (e.type === 'call') out.push(e.record);
+  return out;
 }
 
 /** Index of the first event after instant t (events are in time order). */

@@ -69,9 +69,9 @@ export function withHashValue(hash: string, key: string, value: string | undefin
   return out.length > 0 ? `#${out.join('&')}` : '';
 }
 
-export type ReadResult<T> =
+export type ReadResult<T, P = Problem> =
   | { state: T; problem?: undefined }
-  | { state?: undefined; problem: Problem }
+  | { state?: undefined; problem: P }
   | null;
 
 /** This widget's state in the current URL: null when it has none, else the checked state or a problem. */
@@ -135,10 +135,7 @@ export function describeProblem(p: Problem, lang: Lang): string {
 }
 
 /** A widget's state read from the URL, its problem said in the page's language; null when absent. */
-export type DescribedRead<T> =
-  | { state: T; problem?: undefined }
-  | { state?: undefined; problem: string }
-  | null;
+export type DescribedRead<T> = ReadResult<T, string>;
 
 export function readDescribedState<T>(
   key: string,

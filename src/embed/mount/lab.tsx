@@ -9,6 +9,9 @@ import { render } from 'preact';
 import '../../../components/widgets/runtime/i18n-all.ts';
 import '../../../components/labs/labels-en.ts';
 import '../../../components/labs/labels-zh.ts';
+import '../../../components/labs/load-labels-en.ts';
+import '../../../components/labs/load-labels-zh.ts';
+import { countersOf } from '../../../components/labs/counter-series.ts';
 import { registerCounterView } from '../../../components/labs/i18n.ts';
 import { LoadLab } from '../../../components/labs/LoadLab.tsx';
 import labsCss from '../../../components/labs/labs.css?raw';
@@ -25,7 +28,7 @@ import type { LabEmbedState } from '../registry.ts';
 import { answerEmbedButton, LOADING, langPrefix, OPEN, styleOnce } from './common.tsx';
 import { virtualPage } from './page-url.ts';
 
-registerCounterView(Chart);
+registerCounterView(Chart, countersOf);
 
 /** What embed/v1/lab/<lab>.js hands over (pages/embed/v1/lab/[lab].js.ts). */
 export type LabFile = LabData & { place: LabPlace | null };
