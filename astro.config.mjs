@@ -8,6 +8,7 @@ import { defineConfig } from 'astro/config';
 import { commentsSearch } from './src/comments/search.ts';
 import { embedBundle } from './src/integrations/embed-bundle.ts';
 import { translationParity } from './src/integrations/translation-parity.ts';
+import { codeStylesheetFirst } from './src/markdown/code-stylesheet.ts';
 import { mermaidRehypePlugins } from './src/markdown/mermaid.ts';
 import { remarkMermaid } from './src/markdown/remark-mermaid.ts';
 import { offline } from './src/offline/build.ts';
@@ -126,6 +127,8 @@ export default defineConfig({
       },
       head: [{ tag: 'meta', attrs: { name: 'theme-color', content: '#17181c' } }],
     }),
+    // Expressive Code's stylesheet first in each page's content, not in its first code block (issue 9).
+    codeStylesheetFirst(),
     // After starlight(): adds reply records to the Pagefind index Starlight has just written.
     commentsSearch(),
     mdx(),
