@@ -39,19 +39,15 @@ export default defineConfig({
               // code into five or six chunks that a chapter page then loads one by one.
               codeSplitting: {
                 groups: [
-                  { name: 'preact', test: /node_modules[\\/](preact|@astrojs[\\/]preact)[\\/]/, priority: 20 },
                   {
-                    name: 'widget-base',
-                    test: /[\\/]components[\\/](widgets[\\/]runtime[\\/](i18n|url-hash|time)\.ts|widgets[\\/]EmbedButton\.tsx|labs[\\/]i18n\.ts)$/,
-                    priority: 15,
+                    name: 'preact',
+                    test: /node_modules[\\/](preact|@astrojs[\\/]preact)[\\/]/,
+                    priority: 20,
                   },
                   {
-                    // A lab's counters chart with the series it draws (ScenarioLabChart*.tsx); the load lab
-                    // draws its own series with the same chart and loads the series code too (0.3 KB).
-                    name: 'lab-chart',
-                    test: /[\\/]components[\\/](widgets[\\/]Chart\.tsx|labs[\\/]counter-series\.ts)$/,
-                    // Below widget-core, so that the simulator runtime the series read stays there.
-                    priority: 5,
+                    name: 'widget-base',
+                    test: /[\\/]components[\\/](widgets[\\/]runtime[\\/](i18n|url-hash|time)\.ts|widgets[\\/]EmbedButton\.tsx|labs[\\/](i18n\.ts|lazy-chart\.tsx))$/,
+                    priority: 15,
                   },
                   {
                     name: 'widget-core',

@@ -14,13 +14,13 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Scenario } from '../../src/sim/types.ts';
-import { Chart } from '../widgets/Chart.tsx';
 import { littleCurve } from '../widgets/chart/littles-law.ts';
 import { EmbedButton } from '../widgets/EmbedButton.tsx';
 import { labels, normalizeLang } from '../widgets/runtime/i18n.ts';
 import { formatTime } from '../widgets/runtime/time.ts';
 import { hasHashValue } from '../widgets/runtime/url-hash.ts';
 import { labLabels, loadLabels } from './i18n.ts';
+import { ChartSlot, useChartView } from './lazy-chart.tsx';
 import { connectLog, type LoadResult } from './load-view.ts';
 
 export interface LoadLabProps {
@@ -62,6 +62,9 @@ export function LoadLab(props: LoadLabProps): JSX.Element {
   const [error, setError] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const touched = useRef(false);
+  // The chart keeps the server's drawing until another run replaces the first (./lazy-chart.tsx).
+  const chartStale = result !== props.initialResult;
+  const chart = useChartView(chartStale);
   const worker = useRef<Worker | null>(null);
 
   // Run the knobs' scenario in a worker, cancelling a run still going (a newer choice wins).
@@ -238,20 +241,24 @@ export function LoadLab(props: LoadLabProps): JSX.Element {
           {res.firstFailure !== undefined ? LL.firstFailure(formatTime(res.firstFailure, lang)) : ''}
         </p>
       </div>
-      <Chart
-        id={`${props.id}-chart`}
-        lang={chartLang(lang)}
-        title={LL.countersTitle}
-        yLabel={LL.count}
-        start={0}
-        end={res.until}
-        series={[
-          { id: 'tw', label: LL.tw(labels(lang).host.client ?? 'client'), t: res.t, v: res.tw },
-          { id: 'ports', label: LL.ports(labels(lang).host.client ?? 'client'), t: res.t, v: res.ports },
-          { id: 'fails', label: LL.fails, t: res.t, v: res.fails },
-        ]}
-        {...(overlay ? { overlay } : {})}
-      />
+      <ChartSlot class="twg-lab-chart" data-view="chart" stale={chartStale}>
+        {chart && (
+          <chart.Chart
+            id={`${props.id}-chart`}
+            lang={chartLang(lang)}
+            title={LL.countersTitle}
+            yLabel={LL.count}
+            start={0}
+            end={res.until}
+            series={[
+              { id: 'tw', label: LL.tw(labels(lang).host.client ?? 'client'), t: res.t, v: res.tw },
+              { id: 'ports', label: LL.ports(labels(lang).host.client ?? 'client'), t: res.t, v: res.ports },
+              { id: 'fails', label: LL.fails, t: res.t, v: res.fails },
+            ]}
+            {...(overlay ? { overlay } : {})}
+          />
+        )}
+      </ChartSlot>
       <section class="twg-lab-calls" aria-label={LL.log} data-view="connect-log">
         <p class="twg-h">{LL.log}</p>
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1) */}

@@ -18,6 +18,7 @@
  * URL state is applied after hydration, a bad one shows a message and the defaults.
  */
 import type { JSX } from 'preact';
+import { useRef } from 'preact/hooks';
 import type { Scenario } from '../../src/sim/types.ts';
 import { DropBar } from '../widgets/DropBar.tsx';
 import { EmbedButton } from '../widgets/EmbedButton.tsx';
@@ -35,7 +36,8 @@ import { Timeline } from '../widgets/Timeline.tsx';
 import { Transcript } from '../widgets/Transcript.tsx';
 import { byteStreams } from './bytes.ts';
 import { notableCalls } from './counters.ts';
-import { counterView, labLabels } from './i18n.ts';
+import { labLabels } from './i18n.ts';
+import { ChartSlot, useChartView } from './lazy-chart.tsx';
 
 export interface LabVariant {
   key: string;
@@ -116,9 +118,10 @@ export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
   const streams = props.bytes ? byteStreams(run.events, t) : [];
   // The chart comes with the island entry of labs that draw counters (ScenarioLabChartEn/Zh), so
   // the other labs' pages do not load it.
-  const counters = props.counters ? counterView() : undefined;
-  const Chart = counters?.Chart;
-  const series = counters ? counters.seriesOf(run) : [];
+  // The counters chart keeps the server's drawing until the run changes (./lazy-chart.tsx).
+  const firstRun = useRef(run).current;
+  const chartStale = run !== firstRun;
+  const chart = useChartView(props.counters === true && chartStale);
   const calls = notableCalls(run, t);
   const who = (h: string) => hostName(lang, h);
 
@@ -243,28 +246,30 @@ export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
         lang={lang}
       />
       {run.truncated && <p class="twg-problem">{L.truncated}</p>}
-      {props.counters && Chart && (
-        <section class="twg-lab-counters" aria-label={LL.counters} data-view="counters">
-          <Chart
-            id={`${props.id}-chart`}
-            lang={chartLang(lang)}
-            title={LL.countersTitle}
-            yLabel={LL.count}
-            start={0}
-            end={Math.max(run.end, 1)}
-            series={series.map((s) => ({
-              id: s.id,
-              label:
-                s.kind === 'tw'
-                  ? LL.tw(who(s.host ?? ''))
-                  : s.kind === 'ports'
-                    ? LL.ports(who(s.host ?? ''))
-                    : LL.fails,
-              t: s.t,
-              v: s.v,
-            }))}
-          />
-        </section>
+      {props.counters && (
+        <ChartSlot class="twg-lab-counters" aria-label={LL.counters} data-view="counters" stale={chartStale}>
+          {chart && (
+            <chart.Chart
+              id={`${props.id}-chart`}
+              lang={chartLang(lang)}
+              title={LL.countersTitle}
+              yLabel={LL.count}
+              start={0}
+              end={Math.max(run.end, 1)}
+              series={chart.countersOf(run).map((s) => ({
+                id: s.id,
+                label:
+                  s.kind === 'tw'
+                    ? LL.tw(who(s.host ?? ''))
+                    : s.kind === 'ports'
+                      ? LL.ports(who(s.host ?? ''))
+                      : LL.fails,
+                t: s.t,
+                v: s.v,
+              }))}
+            />
+          )}
+        </ChartSlot>
       )}
       <section class="twg-lab-calls" aria-label={LL.calls} data-view="calls">
         <p class="twg-h">{LL.calls}</p>

@@ -2,11 +2,7 @@
 // own (components/widgets/runtime/i18n.ts): an island entry imports only its page's language
 // (ScenarioLabEn.tsx, ScenarioLabZh.tsx…), so a page carries one language's strings.
 
-import type { ComponentType } from 'preact';
-import type { ChartProps } from '../widgets/Chart.tsx';
 import { labelRegistry } from '../widgets/runtime/i18n.ts';
-import type { Run } from '../widgets/runtime/run.ts';
-import type { Series } from './counter-series.ts';
 import type { LAB_EN } from './labels-en.ts';
 import type { LOAD_EN } from './load-labels-en.ts';
 
@@ -22,23 +18,3 @@ export type LoadLabels = typeof LOAD_EN;
 const loadRegistry = labelRegistry<LoadLabels>('load lab labels (./load-labels-en.ts, ./load-labels-zh.ts)');
 export const registerLoadLabels = loadRegistry.register;
 export const loadLabels = loadRegistry.get;
-
-// The counters chart and the series it draws, registered by the island entries of labs that draw one
-// (ScenarioLabChart*.tsx): together ≈2.8 KB gzipped, which the other chapters' pages need not load.
-export interface CounterView {
-  Chart: ComponentType<ChartProps>;
-  seriesOf: (run: Run) => Series[];
-}
-
-let view: CounterView | undefined;
-
-export function registerCounterView(
-  Chart: ComponentType<ChartProps>,
-  seriesOf: (run: Run) => Series[],
-): void {
-  view = { Chart, seriesOf };
-}
-
-export function counterView(): CounterView | undefined {
-  return view;
-}

@@ -10,12 +10,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
-import { countersOf } from '../../components/labs/counter-series.ts';
-import { registerCounterView } from '../../components/labs/i18n.ts';
+import * as chartView from '../../components/labs/chart-view.ts';
 import { LoadLab } from '../../components/labs/LoadLab.tsx';
+import { provideChartView } from '../../components/labs/lazy-chart.tsx';
 import { runLoad } from '../../components/labs/load.ts';
 import { ScenarioLab } from '../../components/labs/ScenarioLab.tsx';
-import { Chart } from '../../components/widgets/Chart.tsx';
 import { parseScenario } from '../../src/sim/scenario.ts';
 
 const scenario = (path: string) =>
@@ -65,7 +64,7 @@ describe('scenario lab first frame', () => {
     expect(html).toContain('Clean: every byte belongs to this connection.');
   });
 
-  it('draws counters only when a chart is registered', () => {
+  it('draws counters where the chart code is provided, else keeps an empty slot for the server markup', () => {
     const v = [{ key: 'one', label: 'one', scenario: sim('port-exhaustion') }];
     const props = {
       id: 'pe',
@@ -76,8 +75,11 @@ describe('scenario lab first frame', () => {
       at: 'end' as const,
       counters: true,
     };
-    expect(renderToString(<ScenarioLab {...props} />)).not.toContain('data-view="counters"');
-    registerCounterView(Chart, countersOf);
+    // A hydrating island: the slot is there, empty (Preact keeps the server's markup in it).
+    const before = renderToString(<ScenarioLab {...props} />);
+    expect(before).toMatch(/<section class="twg-lab-counters"[^>]*data-view="counters"[^>]*><\/section>/);
+    expect(before).not.toContain('data-series="fails"');
+    provideChartView(chartView);
     const html = renderToString(<ScenarioLab {...props} />);
     expect(html).toContain('data-view="counters"');
     expect(html).toContain('data-series="fails"');
@@ -89,6 +91,7 @@ describe('load lab first frame', () => {
   it('shows the prepared run, the prediction and the Little line', () => {
     const s = scenario('components/labs/scenarios/port-exhaustion-load.json');
     const r = runLoad(s, 10, 256);
+    provideChartView(chartView);
     const html = renderToString(
       <LoadLab
         id="pe"

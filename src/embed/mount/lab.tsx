@@ -11,12 +11,11 @@ import '../../../components/labs/labels-en.ts';
 import '../../../components/labs/labels-zh.ts';
 import '../../../components/labs/load-labels-en.ts';
 import '../../../components/labs/load-labels-zh.ts';
-import { countersOf } from '../../../components/labs/counter-series.ts';
-import { registerCounterView } from '../../../components/labs/i18n.ts';
+import * as chartView from '../../../components/labs/chart-view.ts';
 import { LoadLab } from '../../../components/labs/LoadLab.tsx';
 import labsCss from '../../../components/labs/labs.css?raw';
+import { provideChartView } from '../../../components/labs/lazy-chart.tsx';
 import { instantOf, ScenarioLab } from '../../../components/labs/ScenarioLab.tsx';
-import { Chart } from '../../../components/widgets/Chart.tsx';
 import chartCss from '../../../components/widgets/chart/chart.css?raw';
 import { runScenario } from '../../../components/widgets/runtime/run.ts';
 import { encodeState, hashValue, withHashValue } from '../../../components/widgets/runtime/urlState.ts';
@@ -28,7 +27,8 @@ import type { LabEmbedState } from '../registry.ts';
 import { answerEmbedButton, LOADING, langPrefix, OPEN, styleOnce } from './common.tsx';
 import { virtualPage } from './page-url.ts';
 
-registerCounterView(Chart, countersOf);
+// Rendered, not hydrated: the charts draw at once.
+provideChartView(chartView);
 
 /** What embed/v1/lab/<lab>.js hands over (pages/embed/v1/lab/[lab].js.ts). */
 export type LabFile = LabData & { place: LabPlace | null };
