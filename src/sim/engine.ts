@@ -12,6 +12,9 @@
 // number. Timers are cancelled lazily: the owner remembers the sequence number of the timer it armed,
 // and a handler that finds another one stored does nothing (like a re-armed Linux timer whose old
 // expiry never runs).
+//
+// This is the compact engine that chapter pages run. Runs built while the load generator is loaded use
+// fast/engine.ts instead (ring-buffer lanes, stale timers released): the same order, event for event.
 
 import type { Micros } from './types.ts';
 
@@ -46,12 +49,12 @@ export class Engine {
   now: Micros = 0;
   /** Events run so far (including stale timers that found themselves cancelled). */
   events = 0;
-  private seq = 0;
-  private times: number[] = [];
-  private seqs: number[] = [];
-  private fns: Handler[] = [];
-  private args: unknown[] = [];
-  private size = 0;
+  protected seq = 0;
+  protected times: number[] = [];
+  protected seqs: number[] = [];
+  protected fns: Handler[] = [];
+  protected args: unknown[] = [];
+  protected size = 0;
   private lanes: Lane[] = [];
   private delayLanes = new Map<number, Lane>();
 
@@ -119,8 +122,8 @@ export class Engine {
   }
 
   /** Where the next event is: -1 = heap, i = lanes[i], -2 = none. Sets nextTime. */
-  private nextTime = 0;
-  private pick(): number {
+  protected nextTime = 0;
+  protected pick(): number {
     let src = -2;
     let bt = Number.POSITIVE_INFINITY;
     let bs = 0;
@@ -173,7 +176,7 @@ export class Engine {
     return true;
   }
 
-  private runFrom(src: number): void {
+  protected runFrom(src: number): void {
     if (src === -1) {
       this.runHeap();
       return;

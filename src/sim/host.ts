@@ -1,5 +1,7 @@
 // A host: its addresses, socket table (4-tuple demux, listeners, bind buckets), sysctls, nstat
 // counters, and the socket API the script and the load generator call. Calls return errno names.
+// Runs built while the load generator is loaded use fast/host.ts, which keeps the same tables in
+// structures sized for a million connections.
 
 import type { Bucket } from './ports.ts';
 import { bindAnyPort, bindConflicts, connectPort } from './ports.ts';
@@ -77,8 +79,8 @@ export class Host {
    * port is taken and no TIME_WAIT entry could be reused — the answer the kernel's full scan gives.
    */
   destUse = new Map<number, Map<number, DestUse>>();
-  private rangeLow: number;
-  private rangeEnd: number;
+  protected rangeLow: number;
+  protected rangeEnd: number;
   /** tcp_tw_recycle's per-peer timestamp memory (tcp_metrics: tcpm_ts, tcpm_ts_stamp). */
   tsCache = new Map<number, { ts: number; stamp: number }>();
 
@@ -127,7 +129,7 @@ export class Host {
       this.destAdd(s.rip, lipIdx * 65536 + s.rport, s.lport, 1);
   }
 
-  private destAdd(rip: number, k: number, port: number, d: number): void {
+  protected destAdd(rip: number, k: number, port: number, d: number): void {
     let m = this.destUse.get(rip);
     if (m === undefined) {
       m = new Map();
@@ -153,7 +155,7 @@ export class Host {
   }
 
   /** Builds the port bitmap of one destination from the demux table (once it is worth having). */
-  private destBitmap(rip: number, k: number): Uint32Array {
+  protected destBitmap(rip: number, k: number): Uint32Array {
     const bits = new Uint32Array((this.rangeEnd - this.rangeLow + 31) >>> 5);
     const m = this.conns.get(rip);
     if (m !== undefined)

@@ -4,6 +4,8 @@
 // chosen side closes first. Everything runs through the same TCP code as the script, without events
 // or strings unless somebody listens.
 
+import { FastEngine } from './fast/engine.ts';
+import { FastHost } from './fast/host.ts';
 import type { Host } from './host.ts';
 import { setLoadDriver } from './load-hook.ts';
 import type { App, Sock } from './tcp/tcb.ts';
@@ -217,5 +219,6 @@ export function startLoad(w: World, byName: Map<string, Host>, spec: LoadSpec, s
   return stats;
 }
 
-// Importing this module makes createSimulation() able to run load scenarios (see load-hook.ts).
-setLoadDriver(startLoad);
+// Importing this module makes createSimulation() able to run load scenarios, and builds every run
+// from the faster engine and host of src/sim/fast/ (see load-hook.ts).
+setLoadDriver(startLoad, { Engine: FastEngine, Host: FastHost });

@@ -3,7 +3,7 @@
 
 import { Engine } from './engine.ts';
 import { callRecord, Host } from './host.ts';
-import { loadDriver } from './load-hook.ts';
+import { fast, loadDriver } from './load-hook.ts';
 import { Net } from './net.ts';
 import { Prng } from './prng.ts';
 import { getProfile } from './profiles.ts';
@@ -24,7 +24,7 @@ import type {
 } from './types.ts';
 
 export function createSimulation(scenario: Scenario, options: SimulationOptions = {}): Simulation {
-  const engine = new Engine();
+  const engine = new (fast?.Engine ?? Engine)();
   const profile = getProfile(scenario.profile);
   const w: World = {
     engine,
@@ -43,7 +43,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
   };
   const byName = new Map<string, Host>();
   for (const [name, spec] of Object.entries(scenario.hosts)) {
-    const h = new Host(w, w.hosts.length, name, spec, profile);
+    const h = new (fast?.Host ?? Host)(w, w.hosts.length, name, spec, profile);
     w.hosts.push(h);
     byName.set(name, h);
     for (const ip of h.ips) if (ip >>> 24 !== 127) w.hostByIp.set(ip, h);

@@ -256,7 +256,7 @@ export const DELACK_MIN = 40_000;
  */
 export const ATO_ZERO_TICK = 4_000;
 
-function flushAck(s: Sock, tok: number): void {
+export function flushAck(s: Sock, tok: number): void {
   if (s.ackTok !== tok || !s.ackPending) return;
   const host = s.host;
   if (s.key < 0) return;
@@ -321,7 +321,7 @@ function packetsOut(s: Sock): number {
  * the RTO restarts in full from now (`tcp_rearm_rto()` with icsk_pending cleared). No backoff, and
  * retries are not counted: the probe is not a timeout.
  */
-function onProbe(s: Sock, tok: number): void {
+export function onProbe(s: Sock, tok: number): void {
   if (s.rtxTok !== tok) return;
   s.rtxTok = 0;
   s.rtxProbe = false;
@@ -384,7 +384,7 @@ export function rttSample(w: World, s: Sock, r: number): void {
   s.rto = Math.ceil(rto);
 }
 
-function onRto(s: Sock, tok: number): void {
+export function onRto(s: Sock, tok: number): void {
   if (s.rtxTok !== tok) return;
   s.rtxTok = 0;
   const host = s.host;

@@ -1,0 +1,261 @@
+// The event queue of big runs (installed with the load generator, see ../load-hook.ts): the same
+// (time, seq) order as ../engine.ts, so the same trace, with structures that pay off at a million
+// connections and would only weigh on a chapter page that runs thirty segments:
+//
+// - lanes are ring buffers (typed arrays for times and sequence numbers), so a lane holding a million
+//   TIME_WAIT timers never shifts or compacts its arrays, and the lanes' first events sit side by side
+//   in two flat arrays for the next-event scan;
+// - stale timers let go of their argument. A timer is cancelled lazily (its owner stores another
+//   token and the handler, when it runs, returns at once), so a cancelled 1 s SYN timer would keep its
+//   socket alive for a second after the connection went to TIME_WAIT, and the garbage collector would
+//   copy and promote every connection of the last second. Handlers whose staleness can be read off
+//   their argument are registered in `stale`; now and then the engine replaces such events that can
+//   no longer do anything by a no-op without argument. The event still runs at its time and counts in
+//   `events`, exactly as the stale handler would have, so nothing observable changes.
+
+import type { Handler } from '../engine.ts';
+import { Engine, type Lane } from '../engine.ts';
+import { flushAck, onProbe, onRto } from '../tcp/output.ts';
+import type { Sock } from '../tcp/tcb.ts';
+import type { Micros } from '../types.ts';
+
+const rtxStale = (s: Sock, seq: number): boolean => s.rtxTok !== seq;
+
+/** At most this many handlers get a lane of their own for absolute-time events (see FastEngine.at). */
+const MAX_FN_LANES = 16;
+
+/** What a released event runs: nothing. */
+const NOOP: Handler = () => {};
+
+/** A lane's ring starts with this many slots (a power of two) and doubles when full. */
+const RING = 16;
+
+/** The heap is swept after this many new events plus its size. */
+const SWEEP_MIN = 512;
+
+/** A lane's event is looked at for staleness once it is this old (µs of simulated time). */
+const SWEEP_AGE = 50_000;
+
+class Ring {
+  /** Position among the engine's rings (its entry in laneT / laneS). */
+  readonly id: number;
+  times = new Float64Array(RING);
+  seqs = new Float64Array(RING);
+  fns: (Handler | undefined)[] = new Array(RING).fill(undefined);
+  args: unknown[] = new Array(RING).fill(undefined);
+  head = 0;
+  size = 0;
+  mask = RING - 1;
+  last = 0;
+  /** Some event pushed here has a staleness test (a lane of TIME_WAIT timers or deliveries never does). */
+  sweep = false;
+  /** When each event was pushed (times of pushes never decrease along the ring). */
+  born = new Float64Array(RING);
+  /** Events taken from this ring so far (with `size`, turns a push count into a ring position). */
+  popped = 0;
+  /** Push count up to which events were looked at for staleness (see FastEngine.sweepRing). */
+  checked = 0;
+
+  constructor(id: number) {
+    this.id = id;
+  }
+
+  /** Double the ring, unrolled from the head so that the order stays the same. */
+  grow(): void {
+    const cap = this.mask + 1;
+    const times = new Float64Array(cap * 2);
+    const seqs = new Float64Array(cap * 2);
+    const born = new Float64Array(cap * 2);
+    const fns: (Handler | undefined)[] = new Array(cap * 2).fill(undefined);
+    const args: unknown[] = new Array(cap * 2).fill(undefined);
+    for (let k = 0; k < cap; k++) {
+      const i = (this.head + k) & this.mask;
+      times[k] = this.times[i] as number;
+      seqs[k] = this.seqs[i] as number;
+      born[k] = this.born[i] as number;
+      fns[k] = this.fns[i];
+      args[k] = this.args[i];
+    }
+    this.times = times;
+    this.seqs = seqs;
+    this.born = born;
+    this.fns = fns;
+    this.args = args;
+    this.head = 0;
+    this.mask = cap * 2 - 1;
+  }
+}
+
+export class FastEngine extends Engine {
+  private rings: Ring[] = [];
+  /** Time and sequence number of each ring's first event (Infinity when empty). */
+  private laneT = new Float64Array(8).fill(Number.POSITIVE_INFINITY);
+  private laneS = new Float64Array(8);
+  private heapFresh = 0;
+  /** The lane of each handler that schedules at absolute times (see at()). */
+  private byFn = new Map<Handler, Ring>();
+  /**
+   * Handlers whose pending events can be recognised as dead: `test(arg, seq)` is true once the event,
+   * if it ran, would return without doing anything, and stays true (tokens are sequence numbers,
+   * never reused, so a timer whose owner stored another token is stale for good).
+   */
+  readonly stale = new Map<Handler, (arg: never, seq: number) => boolean>([
+    // output.ts: each returns at once when the socket holds another token (`if (s.rtxTok !== tok) return`).
+    [onRto, rtxStale],
+    [onProbe, rtxStale],
+    [flushAck, (s: Sock, seq: number) => s.ackTok !== seq],
+  ]);
+
+  override get pending(): number {
+    let n = this.size;
+    for (const r of this.rings) n += r.size;
+    return n;
+  }
+
+  /** A new FIFO lane (a ring; the engine's callers only hand it back to atLane()). */
+  override lane(): Lane {
+    const r = new Ring(this.rings.length);
+    this.rings.push(r);
+    if (this.rings.length > this.laneT.length) {
+      const t = new Float64Array(this.laneT.length * 2).fill(Number.POSITIVE_INFINITY);
+      t.set(this.laneT);
+      const q = new Float64Array(this.laneS.length * 2);
+      q.set(this.laneS);
+      this.laneT = t;
+      this.laneS = q;
+    }
+    return r as unknown as Lane;
+  }
+
+  override atLane<A>(lane: Lane, t: Micros, fn: (arg: A, seq: number) => void, arg: A): number {
+    const r = lane as unknown as Ring;
+    const time = t < this.now ? this.now : t;
+    if (time < r.last) return this.heapAt(time, fn, arg);
+    const s = ++this.seq;
+    r.last = time;
+    if (r.size > r.mask) r.grow();
+    const i = (r.head + r.size) & r.mask;
+    r.times[i] = time;
+    r.seqs[i] = s;
+    r.born[i] = this.now;
+    r.fns[i] = fn as Handler;
+    r.args[i] = arg;
+    if (r.size++ === 0) {
+      this.laneT[r.id] = time;
+      this.laneS[r.id] = s;
+    }
+    if (!r.sweep) r.sweep = this.stale.has(fn as Handler);
+    else this.sweepRing(r);
+    return s;
+  }
+
+  /**
+   * Events scheduled for an absolute time go to a lane of their handler while their times do not
+   * decrease (deliveries over a link mostly keep their sending order), else to the heap: the same
+   * (time, seq) order either way, with less heap work.
+   */
+  override at<A>(t: Micros, fn: (arg: A, seq: number) => void, arg: A): number {
+    let r = this.byFn.get(fn as Handler);
+    if (r === undefined && this.byFn.size < MAX_FN_LANES) {
+      r = this.lane() as unknown as Ring;
+      this.byFn.set(fn as Handler, r);
+    }
+    if (r !== undefined && (t < this.now ? this.now : t) >= r.last)
+      return this.atLane(r as unknown as Lane, t, fn, arg);
+    return this.heapAt(t, fn, arg);
+  }
+
+  private heapAt<A>(t: Micros, fn: (arg: A, seq: number) => void, arg: A): number {
+    const s = super.at(t, fn, arg);
+    if (++this.heapFresh > SWEEP_MIN + this.size) this.sweepHeap();
+    return s;
+  }
+
+  /**
+   * Look once at each event when it is SWEEP_AGE old (simulated time): old enough for its owner to
+   * have moved on (a connection reaches TIME_WAIT tens of milliseconds after its SYN timer was set),
+   * young enough that letting go still spares the collector. Events that ran before are skipped.
+   */
+  private sweepRing(r: Ring): void {
+    const limit = this.now - SWEEP_AGE;
+    const end = r.popped + r.size;
+    let k = Math.max(r.checked, r.popped);
+    if (k >= end || (r.born[(r.head + k - r.popped) & r.mask] as number) > limit) return;
+    const stale = this.stale;
+    for (; k < end; k++) {
+      const i = (r.head + k - r.popped) & r.mask;
+      if ((r.born[i] as number) > limit) break;
+      const test = stale.get(r.fns[i] as Handler);
+      if (test?.(r.args[i] as never, r.seqs[i] as number)) {
+        r.fns[i] = NOOP;
+        r.args[i] = undefined;
+      }
+    }
+    r.checked = k;
+  }
+
+  /** The same for the heap: entries keep their place (time and sequence number), only what they run changes. */
+  private sweepHeap(): void {
+    this.heapFresh = 0;
+    const stale = this.stale;
+    const fns = this.fns;
+    const args = this.args;
+    const seqs = this.seqs;
+    for (let i = 0; i < this.size; i++) {
+      const test = stale.get(fns[i] as Handler);
+      if (test?.(args[i] as never, seqs[i] as number)) {
+        fns[i] = NOOP;
+        args[i] = undefined;
+      }
+    }
+  }
+
+  protected override pick(): number {
+    let src = -2;
+    let bt = Number.POSITIVE_INFINITY;
+    let bs = 0;
+    if (this.size > 0) {
+      src = -1;
+      bt = this.times[0] as number;
+      bs = this.seqs[0] as number;
+    }
+    const lt = this.laneT;
+    const ls = this.laneS;
+    const n = this.rings.length;
+    for (let i = 0; i < n; i++) {
+      const t = lt[i] as number;
+      if (t < bt || (t === bt && t !== Number.POSITIVE_INFINITY && (ls[i] as number) < bs)) {
+        src = i;
+        bt = t;
+        bs = ls[i] as number;
+      }
+    }
+    this.nextTime = bt;
+    return src;
+  }
+
+  protected override runFrom(src: number): void {
+    if (src === -1) {
+      super.runFrom(src);
+      return;
+    }
+    const r = this.rings[src] as Ring;
+    const h = r.head;
+    const time = r.times[h] as number;
+    const s = r.seqs[h] as number;
+    const fn = r.fns[h] as Handler;
+    const arg = r.args[h];
+    r.args[h] = undefined;
+    r.fns[h] = undefined;
+    r.head = (h + 1) & r.mask;
+    r.popped++;
+    if (--r.size === 0) this.laneT[src] = Number.POSITIVE_INFINITY;
+    else {
+      this.laneT[src] = r.times[r.head] as number;
+      this.laneS[src] = r.seqs[r.head] as number;
+    }
+    this.now = time;
+    this.events++;
+    (fn as (a: unknown, s: number) => void)(arg, s);
+  }
+}
