@@ -616,20 +616,22 @@ export class Host {
 
   // --- crash and reboot -------------------------------------------------------------------------
 
+  /** A connection lost in a crash: its timers, still queued, must find nothing to do. */
+  protected disarm(s: AnySock): void {
+    if (s.isTw) {
+      s.tok = 0;
+      s.release();
+    } else {
+      s.rtxTok = 0;
+      s.ackPending = false;
+      s.fw2Tok = 0;
+      s.key = -1;
+    }
+  }
+
   /** Power off: every socket vanishes without a segment; timers of the old sockets do nothing. */
   crash(): void {
-    for (const m of this.conns.values())
-      for (const s of m.values()) {
-        if (s.isTw) {
-          s.tok = 0;
-          s.release();
-        } else {
-          s.rtxTok = 0;
-          s.ackPending = false;
-          s.fw2Tok = 0;
-          s.key = -1;
-        }
-      }
+    for (const m of this.conns.values()) for (const s of m.values()) this.disarm(s);
     for (const l of this.listeners.values()) for (const s of l) s.key = -1;
     for (const s of this.fds.values()) {
       s.rtxTok = 0;

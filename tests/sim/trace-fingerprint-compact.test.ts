@@ -5,49 +5,18 @@
 // and checks every scripted scenario under the same seeds against the same recorded hashes
 // (trace-fingerprint.json): both paths must simulate exactly the same thing.
 
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fast } from '../../src/sim/load-hook.ts';
-import { observe } from '../../src/sim/observation.ts';
 import { parseScenario } from '../../src/sim/scenario.ts';
-import type { Scenario } from '../../src/sim/types.ts';
+import { traced } from './trace-digest.ts';
 
 const DIR = join(import.meta.dirname, '../../src/sim/scenarios');
 const expected = JSON.parse(
   readFileSync(join(import.meta.dirname, 'trace-fingerprint.json'), 'utf8'),
 ) as Record<string, string>;
 const EXTRA_SEEDS = [2, 31337];
-
-// The same digest as trace-fingerprint.test.ts's traced() (kept in step with it: a difference in the
-// serialisation would fail every scenario here at once, not hide a behaviour change).
-function traced(scenario: Scenario, seed: number): string {
-  const h = createHash('sha256');
-  let n = 0;
-  const r = observe(scenario, {
-    seed,
-    events: false,
-    onEvent: (e) => {
-      n++;
-      h.update(JSON.stringify(e));
-      h.update('\n');
-    },
-  });
-  const sim = r.simulation;
-  const hosts = Object.keys(scenario.hosts);
-  h.update(
-    JSON.stringify({
-      events: n,
-      now: sim.now,
-      stats: sim.stats,
-      final: hosts.map((host) => ({ host, sockets: sim.sockets(host), counters: sim.counters(host) })),
-      observation: r.observation,
-      samples: r.samples,
-    }),
-  );
-  return h.digest('hex');
-}
 
 const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.json') && !f.startsWith('load-'))

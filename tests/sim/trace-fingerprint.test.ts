@@ -13,10 +13,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { observe } from '../../src/sim/observation.ts';
 import { parseScenario } from '../../src/sim/scenario.ts';
 import { createSimulation } from '../../src/sim/simulation.ts';
 import type { Scenario } from '../../src/sim/types.ts';
+import { traced } from './trace-digest.ts';
 
 const DIR = join(import.meta.dirname, '../../src/sim/scenarios');
 const FIXTURE = join(import.meta.dirname, 'trace-fingerprint.json');
@@ -36,34 +36,6 @@ const expected: Record<string, string> = existsSync(FIXTURE)
   ? (JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, string>)
   : {};
 const seen: Record<string, string> = {};
-
-function traced(scenario: Scenario, seed: number, until?: number): string {
-  const h = createHash('sha256');
-  let n = 0;
-  const r = observe(scenario, {
-    seed,
-    ...(until !== undefined ? { until } : {}),
-    events: false,
-    onEvent: (e) => {
-      n++;
-      h.update(JSON.stringify(e));
-      h.update('\n');
-    },
-  });
-  const sim = r.simulation;
-  const hosts = Object.keys(scenario.hosts);
-  h.update(
-    JSON.stringify({
-      events: n,
-      now: sim.now,
-      stats: sim.stats,
-      final: hosts.map((host) => ({ host, sockets: sim.sockets(host), counters: sim.counters(host) })),
-      observation: r.observation,
-      samples: r.samples,
-    }),
-  );
-  return h.digest('hex');
-}
 
 function check(key: string, hash: string): void {
   seen[key] = hash;

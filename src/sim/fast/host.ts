@@ -109,17 +109,7 @@ export class FastHost extends Host {
 
   override crash(): void {
     // As Host.crash() does for its Map: the old sockets' timers must find nothing to do.
-    for (const s of this.demux.values()) {
-      if (s.isTw) {
-        s.tok = 0;
-        s.release();
-      } else {
-        s.rtxTok = 0;
-        s.ackPending = false;
-        s.fw2Tok = 0;
-        s.key = -1;
-      }
-    }
+    for (const s of this.demux.values()) this.disarm(s);
     this.demux = new Demux();
     super.crash();
   }
