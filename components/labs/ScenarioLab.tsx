@@ -116,8 +116,6 @@ export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
   const marks = marksAt(run, t, lang);
   const headingId = `${props.id}-title`;
   const streams = props.bytes ? byteStreams(run.events, t) : [];
-  // The chart comes with the island entry of labs that draw counters (ScenarioLabChartEn/Zh), so
-  // the other labs' pages do not load it.
   // The counters chart keeps the server's drawing until the run changes (./lazy-chart.tsx).
   const firstRun = useRef(run).current;
   const chartStale = run !== firstRun;

@@ -1,7 +1,6 @@
 // Counters over time for the port labs: TIME_WAIT entries per host, local ports in use and failed
-// connect() calls, read off a scripted run's `ss` tables and its call records. The island entries of
-// labs that draw them register this with the chart (./i18n.ts registerCounterView), so the pages of
-// the other labs do not carry it.
+// connect() calls, read off a scripted run's `ss` tables and its call records. Loaded with the chart
+// (./chart-view.ts) only when a lab's chart must change (./lazy-chart.tsx).
 
 import type { CallRecord, SocketRow } from '../../src/sim/types.ts';
 import type { Run } from '../widgets/runtime/run.ts';
@@ -36,8 +35,8 @@ export function portsInUse(rows: readonly SocketRow[]): number {
  * connect(), and the running total of failed connect() calls.
  */
 export function countersOf(run: Run): Series[] {
-  // The calls read here rather than with run.ts's callsOf: this module shares a chunk with the load
-  // lab's chart, which must not pull in the simulator runtime that run.ts belongs to.
+  // The calls read here rather than with run.ts's callsOf: the load lab loads this module with its
+  // chart too (./chart-view.ts), and must not pull in the simulator runtime that run.ts belongs to.
   const calls: CallRecord[] = [];
   for (const e of run.events) if (e.type === 'call') calls.push(e.record);
   const connecting = new Set(calls.filter((c) => c.call === 'connect').map((c) => c.host));
