@@ -20,7 +20,7 @@ import { labels, normalizeLang } from '../widgets/runtime/i18n.ts';
 import { formatTime } from '../widgets/runtime/time.ts';
 import { hasHashValue } from '../widgets/runtime/url-hash.ts';
 import { labLabels, loadLabels } from './i18n.ts';
-import { ChartSlot, useChartView } from './lazy-chart.tsx';
+import { ChartSlot, chartLang, useChartView } from './lazy-chart.tsx';
 import { connectLog, type LoadResult } from './load-view.ts';
 
 export interface LoadLabProps {
@@ -46,8 +46,6 @@ export interface LoadState {
   /** Pool size (0: one connection per request). */
   k: number;
 }
-
-const chartLang = (lang: string) => (lang === 'zh-CN' ? 'zh-cn' : 'en') as 'en' | 'zh-cn';
 
 export function LoadLab(props: LoadLabProps): JSX.Element {
   const lang = normalizeLang(props.lang);

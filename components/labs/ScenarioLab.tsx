@@ -18,7 +18,7 @@
  * URL state is applied after hydration, a bad one shows a message and the defaults.
  */
 import type { JSX } from 'preact';
-import { useRef } from 'preact/hooks';
+import { useMemo, useRef } from 'preact/hooks';
 import type { Scenario } from '../../src/sim/types.ts';
 import { DropBar } from '../widgets/DropBar.tsx';
 import { EmbedButton } from '../widgets/EmbedButton.tsx';
@@ -37,7 +37,7 @@ import { Transcript } from '../widgets/Transcript.tsx';
 import { byteStreams } from './bytes.ts';
 import { notableCalls } from './counters.ts';
 import { labLabels } from './i18n.ts';
-import { ChartSlot, useChartView } from './lazy-chart.tsx';
+import { ChartSlot, chartLang, useChartView } from './lazy-chart.tsx';
 
 export interface LabVariant {
   key: string;
@@ -74,8 +74,6 @@ export function instantOf(run: Run, at: At): number {
   if (typeof at === 'number') return Math.min(run.end, Math.max(0, at));
   return at === 'end' ? run.end : lastArrival(run);
 }
-
-const chartLang = (lang: string) => (lang === 'zh-CN' ? 'zh-cn' : 'en') as 'en' | 'zh-cn';
 
 /** Both state machines when the run is one connection (two endpoints); else the ss tables say more. */
 function marksAt(run: Run, t: number, lang: Lang): StateMark[] {
@@ -120,6 +118,8 @@ export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
   const firstRun = useRef(run).current;
   const chartStale = run !== firstRun;
   const chart = useChartView(props.counters === true && chartStale);
+  // Once per run, not on every frame while the lab plays.
+  const counterSeries = useMemo(() => chart?.countersOf(run), [chart, run]);
   const calls = notableCalls(run, t);
   const who = (h: string) => hostName(lang, h);
 
@@ -254,7 +254,7 @@ export function ScenarioLab(props: ScenarioLabProps): JSX.Element {
               yLabel={LL.count}
               start={0}
               end={Math.max(run.end, 1)}
-              series={chart.countersOf(run).map((s) => ({
+              series={(counterSeries ?? []).map((s) => ({
                 id: s.id,
                 label:
                   s.kind === 'tw'

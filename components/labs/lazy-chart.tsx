@@ -10,6 +10,9 @@ import { useEffect, useState } from 'preact/hooks';
 
 export type ChartView = typeof import('./chart-view.ts');
 
+/** The chart's language from the lab's (`zh-CN` → `zh-cn`, anything else English). */
+export const chartLang = (lang: string): 'en' | 'zh-cn' => (lang === 'zh-CN' ? 'zh-cn' : 'en');
+
 let provided: ChartView | undefined;
 
 /** Where a chart must draw at once: the build (ScenarioLab.astro) and the embeds, which do not hydrate. */
