@@ -2,8 +2,10 @@
 // socket or TIME_WAIT entry. An open-addressing hash table with linear probing on typed arrays,
 // because a million TIME_WAIT entries in ../host.ts's nested Maps cost a boxed 52-bit key per
 // operation and a hash table per remote address; here a key is three small integers in flat arrays.
+// A TIME_WAIT entry of the run's FastTwPool is held as its slot number (no object; see tw.ts).
 
 import type { AnySock } from '../tcp/tcb.ts';
+import type { FastTwPool } from './tw.ts';
 
 /** A table starts with this many slots (a power of two) and doubles when half full. */
 const INITIAL = 1024;
@@ -19,9 +21,22 @@ const LIP = 2;
 
 export class Demux {
   private keys = new Int32Array(INITIAL * 4);
-  private vals: (AnySock | undefined)[] = new Array(INITIAL).fill(undefined);
+  private vals: (AnySock | number | undefined)[] = new Array(INITIAL).fill(undefined);
   private mask = INITIAL - 1;
   size = 0;
+  private readonly pool: FastTwPool | undefined;
+
+  constructor(pool?: FastTwPool) {
+    this.pool = pool;
+  }
+
+  private out(v: AnySock | number | undefined): AnySock | undefined {
+    return typeof v === 'number' ? (this.pool as FastTwPool).view(v) : v;
+  }
+
+  private in(s: AnySock): AnySock | number {
+    return this.pool === undefined ? s : this.pool.ref(s);
+  }
 
   private slotOf(lipIdx: number, ports: number, rip: number): number {
     let h = Math.imul(rip ^ Math.imul(ports, 0x9e3779b1) ^ (lipIdx << 27), 0x85ebca6b);
@@ -45,11 +60,12 @@ export class Demux {
 
   get(lipIdx: number, lport: number, rip: number, rport: number): AnySock | undefined {
     const i = this.find(lipIdx, lport, rip, rport);
-    return i < 0 ? undefined : this.vals[i];
+    return i < 0 ? undefined : this.out(this.vals[i]);
   }
 
   /** Insert, or replace what the 4-tuple maps to. */
   set(lipIdx: number, lport: number, rip: number, rport: number, s: AnySock): void {
+    const v = this.in(s);
     const p = (lport << 16) | rport;
     const r = rip | 0;
     const l = lipIdx + 1;
@@ -60,21 +76,29 @@ export class Demux {
       const li = keys[i * 4 + LIP] as number;
       if (li === 0) break;
       if (keys[i * 4 + PORTS] === p && keys[i * 4 + RIP] === r && li === l) {
-        this.vals[i] = s;
+        this.vals[i] = v;
         return;
       }
     }
     keys[i * 4 + PORTS] = p;
     keys[i * 4 + RIP] = r;
     keys[i * 4 + LIP] = l;
-    this.vals[i] = s;
+    this.vals[i] = v;
     if (++this.size * 2 > mask + 1) this.grow();
   }
 
   /** Remove the 4-tuple if it maps to `s`; true if it did. */
   deleteIf(lipIdx: number, lport: number, rip: number, rport: number, s: AnySock): boolean {
     const i = this.find(lipIdx, lport, rip, rport);
-    if (i < 0 || this.vals[i] !== s) return false;
+    if (i < 0 || this.vals[i] !== this.in(s)) return false;
+    this.removeAt(i);
+    return true;
+  }
+
+  /** Remove the 4-tuple, whatever it maps to; true if it was there. */
+  delete(lipIdx: number, lport: number, rip: number, rport: number): boolean {
+    const i = this.find(lipIdx, lport, rip, rport);
+    if (i < 0) return false;
     this.removeAt(i);
     return true;
   }
@@ -110,7 +134,7 @@ export class Demux {
     const cap = (this.mask + 1) * 2;
     const keys = new Int32Array(cap * 4);
     this.keys = keys;
-    this.vals = new Array<AnySock | undefined>(cap).fill(undefined);
+    this.vals = new Array<AnySock | number | undefined>(cap).fill(undefined);
     this.mask = cap - 1;
     const mask = this.mask;
     for (let k = 0; k < oldVals.length; k++) {
@@ -132,7 +156,25 @@ export class Demux {
     const vals = this.vals;
     for (let i = 0; i < vals.length; i++) {
       const v = vals[i];
-      if (v !== undefined) yield v;
+      if (v !== undefined) yield this.out(v) as AnySock;
+    }
+  }
+
+  /**
+   * Set bit (local port − low) in `bits` for every entry toward (lipIdx, rip, rport) whose local port
+   * is in [low, end): a destination's port bitmap (../host.ts destBitmap) straight from the keys.
+   */
+  portBits(lipIdx: number, rip: number, rport: number, low: number, end: number, bits: Uint32Array): void {
+    const keys = this.keys;
+    const r = rip | 0;
+    const l = lipIdx + 1;
+    for (let i = 0; i <= this.mask; i++) {
+      if (keys[i * 4 + LIP] !== l || keys[i * 4 + RIP] !== r) continue;
+      const p = keys[i * 4 + PORTS] as number;
+      const lport = p >>> 16;
+      if ((p & 0xffff) !== rport || lport < low || lport >= end) continue;
+      const bit = lport - low;
+      bits[bit >>> 5] = (bits[bit >>> 5] as number) | (1 << (bit & 31));
     }
   }
 }

@@ -18,11 +18,15 @@ import { Engine, type Lane } from '../engine.ts';
 import { flushAck, onProbe, onRto } from '../tcp/output.ts';
 import type { Sock } from '../tcp/tcb.ts';
 import type { Micros } from '../types.ts';
+import { type FastTwPool, TwView } from './tw.ts';
 
 const rtxStale = (s: Sock, seq: number): boolean => s.rtxTok !== seq;
 
 /** At most this many handlers get a lane of their own for absolute-time events (see FastEngine.at). */
 const MAX_FN_LANES = 16;
+
+/** At most this many fixed-delay lanes, as in ../engine.ts; further delays use the heap. */
+const MAX_DELAY_LANES = 16;
 
 /** What a released event runs: nothing. */
 const NOOP: Handler = () => {};
@@ -106,6 +110,18 @@ export class FastEngine extends Engine {
     [flushAck, (s: Sock, seq: number) => s.ackTok !== seq],
   ]);
 
+  /**
+   * The handler of TIME_WAIT timers (../tcp/timewait.ts twTimer), learnt from the first event
+   * scheduled with a TwView: a lane holds such an event's slot number instead of the view (a million
+   * pending 60 s timers then keep no object alive), and a view is made again when the event runs.
+   */
+  private twFn: Handler | undefined;
+  private twPool: FastTwPool | undefined;
+
+  /** The fixed delays that have a lane, and their lanes (a few; a scan beats hashing the delay). */
+  private delays: number[] = [];
+  private delayRings: Ring[] = [];
+
   override get pending(): number {
     let n = this.size;
     for (const r of this.rings) n += r.size;
@@ -127,6 +143,19 @@ export class FastEngine extends Engine {
     return r as unknown as Lane;
   }
 
+  /** Engine.after(), with the same lanes created in the same order. */
+  override after<A>(delay: number, fn: (arg: A, seq: number) => void, arg: A): number {
+    const ds = this.delays;
+    for (let i = 0; i < ds.length; i++)
+      if (ds[i] === delay)
+        return this.atLane(this.delayRings[i] as unknown as Lane, this.now + delay, fn, arg);
+    if (ds.length >= MAX_DELAY_LANES) return this.at(this.now + delay, fn, arg);
+    const r = this.lane();
+    ds.push(delay);
+    this.delayRings.push(r as unknown as Ring);
+    return this.atLane(r, this.now + delay, fn, arg);
+  }
+
   override atLane<A>(lane: Lane, t: Micros, fn: (arg: A, seq: number) => void, arg: A): number {
     const r = lane as unknown as Ring;
     const time = t < this.now ? this.now : t;
@@ -139,7 +168,12 @@ export class FastEngine extends Engine {
     r.seqs[i] = s;
     r.born[i] = this.now;
     r.fns[i] = fn as Handler;
-    r.args[i] = arg;
+    if (fn === this.twFn) r.args[i] = (arg as unknown as TwView).slot;
+    else if (this.twFn === undefined && arg instanceof TwView) {
+      this.twFn = fn as Handler;
+      this.twPool = arg.pool;
+      r.args[i] = arg.slot;
+    } else r.args[i] = arg;
     if (r.size++ === 0) {
       this.laneT[r.id] = time;
       this.laneS[r.id] = s;
@@ -244,7 +278,8 @@ export class FastEngine extends Engine {
     const time = r.times[h] as number;
     const s = r.seqs[h] as number;
     const fn = r.fns[h] as Handler;
-    const arg = r.args[h];
+    let arg = r.args[h];
+    if (fn === this.twFn) arg = (this.twPool as FastTwPool).view(arg as number);
     r.args[h] = undefined;
     r.fns[h] = undefined;
     r.head = (h + 1) & r.mask;
