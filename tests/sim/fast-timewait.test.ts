@@ -1,0 +1,189 @@
+// TIME_WAIT entries of the load path (src/sim/fast/tw.ts): records in a typed array read through
+// views, where the pages keep plain objects (tcb.ts TwSock). A view must read back every field an
+// object would hold, including 32-bit sequence numbers above 2^31 that an int32 record stores
+// negative; slots must come back when entries go; and a big run must leave no entry, bucket or slot
+// behind once every TIME_WAIT has expired.
+
+import { describe, expect, it } from 'vitest';
+import { FastTwPool } from '../../src/sim/fast/tw.ts';
+import type { Host } from '../../src/sim/host.ts';
+import { createSimulation } from '../../src/sim/simulation.ts';
+import type { Sock } from '../../src/sim/tcp/tcb.ts';
+import { FIN_WAIT_2, TIME_WAIT, TwSock } from '../../src/sim/tcp/tcb.ts';
+import { build, ms, run, sec } from './build-scenario.ts';
+
+const FIELDS = [
+  'isTw',
+  'hostIdx',
+  'state',
+  'lip',
+  'lport',
+  'rip',
+  'rport',
+  'key',
+  'sndNxt',
+  'rcvNxt',
+  'tsOn',
+  'tsRecent',
+  'tsRecentStamp',
+  'tsOffset',
+  'entryStamp',
+  'reuseAddr',
+  'reusePort',
+  'kill',
+  'recycleTimeout',
+  'tok',
+  'expires',
+] as const;
+
+function fields(t: TwSock): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const f of FIELDS) o[f] = t[f];
+  o.host = t.host;
+  return o;
+}
+
+/** The fields of a full socket that tcp_time_wait() copies, with the widest values they take. */
+function sock(host: Host, i: number): Sock {
+  return {
+    host,
+    hostIdx: 1,
+    lip: 0xc0a80001 + i, // 192.168.0.1: above 2^31
+    lport: 60999 - (i % 3),
+    rip: 0x0a000002,
+    rport: 65535,
+    key: i % 2 === 0 ? 2 * 4294967296 + (60999 - (i % 3)) * 65536 + 65535 : -1,
+    sndNxt: 0xfffffff0 + (i % 16),
+    rcvNxt: 0x80000000 + i,
+    tsOn: i % 3 !== 0,
+    tsRecent: 0xdeadbeef,
+    tsRecentStamp: 86_400 * 30,
+    tsOffset: 0x9e3779b9,
+    reuseAddr: i % 2 === 1,
+    reusePort: i % 5 === 0,
+  } as unknown as Sock;
+}
+
+describe('TIME_WAIT entries as pool records (load path)', () => {
+  it('a view reads back every field a TwSock object holds, before and after the TCP code writes them', () => {
+    const host = { idx: 1 } as unknown as Host;
+    const pool = new FastTwPool([{} as Host, host]);
+    for (let i = 0; i < 40; i++) {
+      const s = sock(host, i);
+      const state = i % 4 === 0 ? FIN_WAIT_2 : TIME_WAIT;
+      const obj = new TwSock(s, state, 2_000_000_000 + i);
+      const view = pool.add(s, state, 2_000_000_000 + i);
+      expect(fields(view), `entry ${i}, as created`).toEqual(fields(obj));
+      // What timewait.ts and host.ts write later: timer, FIN received, TS.Recent, unhash.
+      for (const t of [obj, view]) {
+        t.kill = i % 2 === 0;
+        t.expires = 4e12 + i; // µs beyond 2^32
+        t.tok = 2 ** 40 + i;
+        t.state = TIME_WAIT;
+        t.rcvNxt = 0xffffffff - i;
+        t.tsRecent = 0x80000001 + i;
+        t.tsRecentStamp = 1 + i;
+        t.entryStamp = 123_456 + i;
+        t.recycleTimeout = 3_500_000 + i;
+        if (i % 3 === 0) t.key = -1;
+      }
+      expect(fields(view), `entry ${i}, after writes`).toEqual(fields(obj));
+      // A second view of the same slot sees the same entry.
+      expect(fields(pool.view((view as unknown as { slot: number }).slot))).toEqual(fields(obj));
+    }
+  });
+
+  it('gives slots back: a pool that held 5,000 entries holds 5,000 again without growing', () => {
+    const host = { idx: 0 } as unknown as Host;
+    const pool = new FastTwPool([host], 16);
+    const views = Array.from({ length: 5000 }, (_, i) => pool.add(sock(host, i), TIME_WAIT, 0));
+    expect(pool.live).toBe(5000);
+    const size = pool.i32.length;
+    for (const v of views) v.release();
+    expect(pool.live).toBe(0);
+    const again = Array.from({ length: 5000 }, (_, i) => pool.add(sock(host, i), TIME_WAIT, 0));
+    expect(pool.i32.length, 'no new record was needed').toBe(size);
+    const slots = new Set(again.map((v) => (v as unknown as { slot: number }).slot));
+    expect(slots.size, 'no slot handed out twice').toBe(5000);
+  });
+});
+
+describe('a load run on the fast path', () => {
+  it('leaves no TIME_WAIT entry or port bucket behind once every 60 s has run out', () => {
+    const n = 3000;
+    const rate = 1000;
+    const scenario = build({
+      until: sec(n / rate + 62),
+      load: {
+        client: 'client',
+        server: 'server',
+        dstIps: ['10.0.0.2'],
+        dstPorts: [8000, 8001, 8002],
+        srcIps: [],
+        rate,
+        start: 0,
+        duration: sec(n / rate),
+        requestBytes: 100,
+        responseBytes: 100,
+        closer: 'client',
+        requestsPerConnection: 1,
+        pool: 0,
+        sampleEvery: sec(1),
+      },
+    });
+    const sim = createSimulation(scenario);
+    sim.runUntil(sec(2));
+    // Mid-run: the ss table lists TIME_WAIT entries (views of pool records) with their timers.
+    const tw = sim.sockets('client').filter((r) => r.state === 'TIME_WAIT');
+    expect(tw.length).toBeGreaterThan(1500);
+    for (const r of tw.slice(0, 50)) {
+      expect(r.remote).toMatch(/^10\.0\.0\.2:800[012]$/);
+      expect(r.timer?.kind).toBe('timewait');
+      expect(r.timer?.remaining).toBeGreaterThan(sec(57));
+      expect(r.timer?.remaining).toBeLessThanOrEqual(sec(60));
+    }
+    sim.runUntil();
+    const client = sim.samples.filter((x) => x.host === 'client');
+    expect(Math.max(...client.map((x) => x.timeWait))).toBeGreaterThanOrEqual(n - 5);
+    const last = client.at(-1);
+    expect(last?.connects).toBe(n);
+    expect(last?.timeWait, 'every entry expired').toBe(0);
+    expect(last?.portsInUse, 'every bind bucket emptied').toBe(0);
+    expect(sim.sockets('client')).toEqual([]);
+    expect(sim.counters('client').TcpExtTW).toBe(n);
+    // 17 events and 8 segments per connection, as in BENCHMARKS.md.
+    expect(sim.stats.segments).toBe(8 * n);
+  });
+
+  it('a socket bound to a port held by TIME_WAIT entries sees them as bind() conflicts', () => {
+    // The client closes first from port 40000 twice (two server ports), so two entries share the
+    // bucket; bind() without SO_REUSEADDR must find them, with it on both it may share the port.
+    const script = [
+      { at: 0, host: 'server', call: 'socket', as: 'L' },
+      { at: 0, host: 'server', call: 'bind', fd: 'L', addr: { ip: '0.0.0.0', port: 80 } },
+      { at: 0, host: 'server', call: 'listen', fd: 'L', backlog: 8 },
+      { at: 0, host: 'server', call: 'socket', as: 'L2' },
+      { at: 0, host: 'server', call: 'bind', fd: 'L2', addr: { ip: '0.0.0.0', port: 81 } },
+      { at: 0, host: 'server', call: 'listen', fd: 'L2', backlog: 8 },
+      ...[80, 81].flatMap((port, i) => [
+        { at: ms(10 + i), host: 'client', call: 'socket', as: `C${i}` },
+        { at: ms(10 + i), host: 'client', call: 'setsockopt', fd: `C${i}`, option: 'SO_REUSEADDR', value: 1 },
+        { at: ms(10 + i), host: 'client', call: 'bind', fd: `C${i}`, addr: { ip: '0.0.0.0', port: 40000 } },
+        { at: ms(10 + i), host: 'client', call: 'connect', fd: `C${i}`, addr: { ip: '10.0.0.2', port } },
+        { at: ms(100 + i), host: 'server', call: 'accept', fd: i === 0 ? 'L' : 'L2', as: `S${i}` },
+        { at: ms(200 + i), host: 'client', call: 'close', fd: `C${i}` },
+        { at: ms(300 + i), host: 'server', call: 'close', fd: `S${i}` },
+      ]),
+      { at: sec(2), host: 'client', call: 'socket', as: 'P' },
+      { at: sec(2), host: 'client', call: 'bind', fd: 'P', addr: { ip: '0.0.0.0', port: 40000 } },
+      { at: sec(2), host: 'client', call: 'socket', as: 'Q' },
+      { at: sec(2), host: 'client', call: 'setsockopt', fd: 'Q', option: 'SO_REUSEADDR', value: 1 },
+      { at: sec(2), host: 'client', call: 'bind', fd: 'Q', addr: { ip: '0.0.0.0', port: 40000 } },
+    ] as Parameters<typeof build>[0]['script'];
+    const { sim } = run(build({ until: sec(3), script }), sec(3));
+    const rows = sim.sockets('client').filter((r) => r.state === 'TIME_WAIT');
+    expect(rows.map((r) => r.local)).toEqual(['10.0.0.1:40000', '10.0.0.1:40000']);
+    const binds = sim.calls.filter((c) => c.call === 'bind' && c.at === sec(2));
+    expect(binds.map((c) => c.result)).toEqual(['EADDRINUSE', '0']);
+  });
+});
