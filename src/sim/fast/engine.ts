@@ -53,6 +53,8 @@ class Ring {
   last = 0;
   /** Some event pushed here has a staleness test (a lane of TIME_WAIT timers or deliveries never does). */
   sweep = false;
+  /** The last handler pushed here that was asked about (a lane mostly carries one handler). */
+  seenFn: Handler | undefined = undefined;
   /** When each event was pushed (times of pushes never decrease along the ring). */
   born = new Float64Array(RING);
   /** Events taken from this ring so far (with `size`, turns a push count into a ring position). */
@@ -98,6 +100,8 @@ export class FastEngine extends Engine {
   private heapFresh = 0;
   /** The lane of each handler that schedules at absolute times (see at()). */
   private byFn = new Map<Handler, Ring>();
+  private atFn: Handler | undefined = undefined;
+  private atRing: Ring | undefined = undefined;
   /**
    * Handlers whose pending events can be recognised as dead: `test(arg, seq)` is true once the event,
    * if it ran, would return without doing anything, and stays true (tokens are sequence numbers,
@@ -178,8 +182,11 @@ export class FastEngine extends Engine {
       this.laneT[r.id] = time;
       this.laneS[r.id] = s;
     }
-    if (!r.sweep) r.sweep = this.stale.has(fn as Handler);
-    else this.sweepRing(r);
+    if (r.sweep) this.sweepRing(r);
+    else if (fn !== r.seenFn) {
+      r.seenFn = fn as Handler;
+      r.sweep = this.stale.has(fn as Handler);
+    }
     return s;
   }
 
@@ -189,11 +196,14 @@ export class FastEngine extends Engine {
    * (time, seq) order either way, with less heap work.
    */
   override at<A>(t: Micros, fn: (arg: A, seq: number) => void, arg: A): number {
-    let r = this.byFn.get(fn as Handler);
+    // Most calls are deliveries: the last handler's lane is remembered.
+    let r = fn === this.atFn ? this.atRing : this.byFn.get(fn as Handler);
     if (r === undefined && this.byFn.size < MAX_FN_LANES) {
       r = this.lane() as unknown as Ring;
       this.byFn.set(fn as Handler, r);
     }
+    this.atFn = fn as Handler;
+    this.atRing = r;
     if (r !== undefined && (t < this.now ? this.now : t) >= r.last)
       return this.atLane(r as unknown as Lane, t, fn, arg);
     return this.heapAt(t, fn, arg);
@@ -216,10 +226,15 @@ export class FastEngine extends Engine {
     let k = Math.max(r.checked, r.popped);
     if (k >= end || (r.born[(r.head + k - r.popped) & r.mask] as number) > limit) return;
     const stale = this.stale;
+    let fn: Handler | undefined;
+    let test: ((arg: never, seq: number) => boolean) | undefined;
     for (; k < end; k++) {
       const i = (r.head + k - r.popped) & r.mask;
       if ((r.born[i] as number) > limit) break;
-      const test = stale.get(r.fns[i] as Handler);
+      if (r.fns[i] !== fn) {
+        fn = r.fns[i];
+        test = stale.get(fn as Handler);
+      }
       if (test?.(r.args[i] as never, r.seqs[i] as number)) {
         r.fns[i] = NOOP;
         r.args[i] = undefined;

@@ -29,39 +29,72 @@ interface DestUse {
 }
 
 /**
- * A bucket's owners here: its sockets in an array, its TIME_WAIT entries in a list linked through
- * their pool records, oldest first (entries mostly leave in that order, when their 60 s are up, so
- * removal finds them at the head). ports.ts only asks "does any owner conflict" while iterating
- * (`for … of`), which yields every owner, sockets first, so the order Host's Set keeps does not
- * matter. Host's own bucket methods are all overridden below.
+ * A bind bucket here is its own owner list: its sockets (the first in a field, the others in an array
+ * made when needed) and its TIME_WAIT entries in a list linked through their pool records, oldest
+ * first (entries mostly leave in that order, when their 60 s are up, so removal finds them at the
+ * head). ports.ts only asks "does any owner conflict" while iterating `owners` (`for … of`), which
+ * yields every owner, sockets first, so the order Host's Set keeps does not matter. One object per
+ * port, not three: a connect() meets a bucket last touched more than a second earlier, so each object
+ * on the way is a cache miss. Host's own bucket methods are all overridden below.
  */
-class Owners {
-  socks: AnySock[] = [];
+class FastBucket {
+  explicit: boolean;
+  explicitOwners = 0;
+  private s0: AnySock | undefined = undefined;
+  private more: AnySock[] | undefined = undefined;
   head = -1;
   tail = -1;
   private readonly pool: FastTwPool;
 
-  constructor(pool: FastTwPool) {
+  constructor(pool: FastTwPool, explicit: boolean) {
     this.pool = pool;
+    this.explicit = explicit;
+  }
+
+  /** Bucket.owners: this object, iterable. */
+  get owners(): Set<AnySock> {
+    return this as unknown as Set<AnySock>;
   }
 
   get empty(): boolean {
-    return this.socks.length === 0 && this.head < 0;
+    return this.s0 === undefined && this.head < 0;
   }
 
-  has(slot: number): boolean {
+  hasSock(s: AnySock): boolean {
+    return this.s0 === s || this.more?.includes(s) === true;
+  }
+
+  addSock(s: AnySock): void {
+    if (this.s0 === undefined) this.s0 = s;
+    else if (this.more === undefined) this.more = [s];
+    else this.more.push(s);
+  }
+
+  removeSock(s: AnySock): boolean {
+    const more = this.more;
+    if (this.s0 === s) {
+      this.s0 = more !== undefined && more.length > 0 ? more.pop() : undefined;
+      return true;
+    }
+    const i = more === undefined ? -1 : more.indexOf(s);
+    if (i < 0) return false;
+    (more as AnySock[]).splice(i, 1);
+    return true;
+  }
+
+  hasTw(slot: number): boolean {
     for (let e = this.head; e >= 0; e = this.pool.nextOf(e)) if (e === slot) return true;
     return false;
   }
 
-  push(slot: number): void {
+  pushTw(slot: number): void {
     this.pool.setNext(slot, -1);
     if (this.tail < 0) this.head = slot;
     else this.pool.setNext(this.tail, slot);
     this.tail = slot;
   }
 
-  remove(slot: number): boolean {
+  removeTw(slot: number): boolean {
     const pool = this.pool;
     let prev = -1;
     for (let e = this.head; e >= 0; prev = e, e = pool.nextOf(e)) {
@@ -76,13 +109,40 @@ class Owners {
   }
 
   *[Symbol.iterator](): Generator<AnySock> {
-    yield* this.socks;
+    if (this.s0 !== undefined) yield this.s0;
+    if (this.more !== undefined) yield* this.more;
     for (let e = this.head; e >= 0; e = this.pool.nextOf(e)) yield this.pool.view(e);
   }
 }
 
-function owners(b: Bucket): Owners {
-  return b.owners as unknown as Owners;
+/**
+ * Host.ports (port → bucket) as an array indexed by port instead of a Map: the same get/set/delete/size,
+ * which is all Host, ports.ts and the load generator use.
+ */
+class PortTable {
+  private a: (FastBucket | undefined)[] = new Array(65536).fill(undefined);
+  size = 0;
+
+  get(port: number): FastBucket | undefined {
+    return this.a[port];
+  }
+
+  set(port: number, b: FastBucket): this {
+    if (this.a[port] === undefined) this.size++;
+    this.a[port] = b;
+    return this;
+  }
+
+  delete(port: number): boolean {
+    if (this.a[port] === undefined) return false;
+    this.a[port] = undefined;
+    this.size--;
+    return true;
+  }
+}
+
+function bucket(b: Bucket): FastBucket {
+  return b as unknown as FastBucket;
 }
 
 /** The pool slot of a TIME_WAIT entry of this run, −1 for a socket. */
@@ -104,6 +164,7 @@ export class FastHost extends Host {
     this.pool = w.twPool as FastTwPool;
     this.demux = new Demux(this.pool);
     this.twDemux = new Demux(this.pool);
+    this.ports = new PortTable() as unknown as Map<number, Bucket>;
   }
 
   // Every connect() asks destCount() and destBits() about one destination and hash() then counts it in
@@ -211,53 +272,45 @@ export class FastHost extends Host {
     old.key = -1;
     const b = this.ports.get(old.lport);
     if (b !== undefined && old.bound) {
-      // Set.delete(old), Set.add(tw). The socket was bound a moment ago, so it sits near the end.
-      const o = owners(b);
-      const i = o.socks.lastIndexOf(old);
-      if (i >= 0) o.socks.splice(i, 1);
-      o.push(slotOf(tw));
-      if (old.explicitBind && --b.explicitOwners === 0) b.explicit = false;
+      // Set.delete(old), Set.add(tw).
+      const o = bucket(b);
+      o.removeSock(old);
+      o.pushTw(slotOf(tw));
+      if (old.explicitBind && --o.explicitOwners === 0) o.explicit = false;
     }
     old.bound = false;
   }
 
   override bucketAdd(port: number, s: AnySock, explicit: boolean): void {
-    let b = this.ports.get(port);
-    if (b === undefined) {
-      b = { owners: new Owners(this.pool) as unknown as Set<AnySock>, explicit, explicitOwners: 0 };
-      this.ports.set(port, b);
-    } else if (explicit) b.explicit = true;
-    const o = owners(b);
+    let o = this.ports.get(port) as FastBucket | undefined;
+    if (o === undefined) {
+      o = new FastBucket(this.pool, explicit);
+      this.ports.set(port, o as unknown as Bucket);
+    } else if (explicit) o.explicit = true;
     // Set.add: an owner already there stays. A socket that is not `bound` is in no bucket.
     const slot = slotOf(s);
     if (slot >= 0) {
-      if (!o.has(slot)) o.push(slot);
-    } else if ((!s.isTw && !s.bound) || o.socks.lastIndexOf(s) < 0) o.socks.push(s);
+      if (!o.hasTw(slot)) o.pushTw(slot);
+    } else if ((!s.isTw && !s.bound) || !o.hasSock(s)) o.addSock(s);
     if (!s.isTw) {
       s.bound = true;
-      if (s.explicitBind) b.explicitOwners++;
+      if (s.explicitBind) o.explicitOwners++;
     }
   }
 
   override bucketRemove(s: AnySock): void {
     const b = this.ports.get(s.lport);
     if (b === undefined) return;
-    const o = owners(b);
+    const o = bucket(b);
     const slot = slotOf(s);
-    if (slot >= 0) {
-      if (!o.remove(slot)) return;
-    } else {
-      const i = o.socks.indexOf(s);
-      if (i < 0) return;
-      o.socks.splice(i, 1);
-    }
+    if (!(slot >= 0 ? o.removeTw(slot) : o.removeSock(s))) return;
     if (!s.isTw) {
       s.bound = false;
-      if (s.explicitBind) b.explicitOwners--;
+      if (s.explicitBind) o.explicitOwners--;
     }
     if (o.empty) this.ports.delete(s.lport);
     // The bucket stays "explicit" only while somebody bound by bind() holds it.
-    else if (b.explicitOwners === 0) b.explicit = false;
+    else if (o.explicitOwners === 0) o.explicit = false;
   }
 
   override crash(): void {
@@ -267,6 +320,7 @@ export class FastHost extends Host {
     this.demux = new Demux(this.pool);
     this.twDemux = new Demux(this.pool);
     super.crash();
+    this.ports = new PortTable() as unknown as Map<number, Bucket>;
     this.cRip = -1;
     this.cUse = undefined;
   }
