@@ -5,9 +5,11 @@
 // behind once every TIME_WAIT has expired.
 
 import { describe, expect, it } from 'vitest';
+import { FastEngine } from '../../src/sim/fast/engine.ts';
 import { FastTwPool } from '../../src/sim/fast/tw.ts';
 import type { Host } from '../../src/sim/host.ts';
 import { createSimulation } from '../../src/sim/simulation.ts';
+import { onRto } from '../../src/sim/tcp/output.ts';
 import type { Sock } from '../../src/sim/tcp/tcb.ts';
 import { FIN_WAIT_2, TIME_WAIT, TwSock } from '../../src/sim/tcp/tcb.ts';
 import { build, ms, run, sec } from './build-scenario.ts';
@@ -185,5 +187,39 @@ describe('a load run on the fast path', () => {
     expect(rows.map((r) => r.local)).toEqual(['10.0.0.1:40000', '10.0.0.1:40000']);
     const binds = sim.calls.filter((c) => c.call === 'bind' && c.at === sec(2));
     expect(binds.map((c) => c.result)).toEqual(['EADDRINUSE', '0']);
+  });
+});
+
+describe('stale timers on the load path', () => {
+  it('lets go of a timer that went stale after its first look, at the second look', () => {
+    const e = new FastEngine();
+    const ring = (): unknown[] => (e as unknown as { rings: { args: unknown[] }[] }).rings[0]?.args ?? [];
+    const arm = (s: { rtxTok: number }): void => {
+      s.rtxTok = e.after(1_000_000, onRto, s as unknown as Sock);
+    };
+    /** A push makes the engine look; this timer's owner moves on at once. */
+    const poke = (): void => {
+      const s = { rtxTok: 0 };
+      arm(s);
+      s.rtxTok = -1;
+    };
+    // A connection on a slow link: its timer is still live when the first look comes (20 ms) …
+    const slow = { rtxTok: 0 };
+    const live = { rtxTok: 0 };
+    arm(slow);
+    arm(live);
+    e.runUntil(30_000);
+    poke();
+    expect(ring()).toContain(slow);
+    // … and is superseded at 100 ms: the second look (200 ms) releases it, the live one stays.
+    slow.rtxTok = -1;
+    e.runUntil(250_000);
+    poke();
+    expect(ring(), 'the stale timer no longer holds its socket').not.toContain(slow);
+    expect(ring(), 'a live timer keeps its socket').toContain(live);
+    live.rtxTok = -1;
+    const before = e.events;
+    e.runUntil(2_000_000);
+    expect(e.events - before, 'released timers still run as events').toBe(4);
   });
 });
