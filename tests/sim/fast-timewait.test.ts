@@ -5,12 +5,13 @@
 // behind once every TIME_WAIT has expired.
 
 import { describe, expect, it } from 'vitest';
+import { Demux } from '../../src/sim/fast/demux.ts';
 import { FastEngine } from '../../src/sim/fast/engine.ts';
 import { FastTwPool } from '../../src/sim/fast/tw.ts';
 import type { Host } from '../../src/sim/host.ts';
 import { createSimulation } from '../../src/sim/simulation.ts';
 import { onRto } from '../../src/sim/tcp/output.ts';
-import type { Sock } from '../../src/sim/tcp/tcb.ts';
+import type { AnySock, Sock } from '../../src/sim/tcp/tcb.ts';
 import { FIN_WAIT_2, TIME_WAIT, TwSock } from '../../src/sim/tcp/tcb.ts';
 import { build, ms, run, sec } from './build-scenario.ts';
 
@@ -107,6 +108,89 @@ describe('TIME_WAIT entries as pool records (load path)', () => {
     expect(pool.i32.length, 'no new record was needed').toBe(size);
     const slots = new Set(again.map((v) => (v as unknown as { slot: number }).slot));
     expect(slots.size, 'no slot handed out twice').toBe(5000);
+  });
+});
+
+describe('a demux table holding TIME_WAIT entries by slot and sockets as objects', () => {
+  it('agrees with a Map over 100,000 random inserts, replacements and deletions of both kinds', () => {
+    const host = { idx: 0 } as unknown as Host;
+    const pool = new FastTwPool([host]);
+    const d = new Demux(pool);
+    const ref = new Map<string, AnySock>();
+    let x = 7;
+    const rnd = (n: number): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % n;
+    };
+    // Few distinct tuples, so probe runs are long and backward shifts move both kinds of value.
+    const tuple = (): [number, number, number, number] => [
+      rnd(2),
+      32768 + rnd(200),
+      0xc0a80000 + rnd(3),
+      8000 + rnd(30),
+    ];
+    const same = (a: AnySock | undefined, b: AnySock | undefined): boolean =>
+      a === b ||
+      (a?.isTw === true &&
+        b?.isTw === true &&
+        (a as unknown as { slot: number }).slot === (b as unknown as { slot: number }).slot);
+    for (let op = 0; op < 100_000; op++) {
+      const [l, lp, r, rp] = tuple();
+      const k = `${l}/${lp}/${r}/${rp}`;
+      const kind = rnd(4);
+      if (kind < 2) {
+        const v =
+          kind === 0 ? pool.add(sock(host, op), TIME_WAIT, 0) : ({ isTw: false, op } as unknown as AnySock);
+        d.set(l, lp, r, rp, v);
+        ref.set(k, v);
+      } else {
+        const cur = ref.get(k);
+        const other =
+          kind === 2 ? pool.add(sock(host, op), TIME_WAIT, 0) : ({ isTw: false } as unknown as AnySock);
+        expect(d.deleteIf(l, lp, r, rp, other), 'deletes only what the tuple maps to').toBe(false);
+        expect(d.deleteIf(l, lp, r, rp, cur ?? other)).toBe(cur !== undefined);
+        ref.delete(k);
+      }
+      const [ql, qlp, qr, qrp] = tuple();
+      const got = d.get(ql, qlp, qr, qrp);
+      const want = ref.get(`${ql}/${qlp}/${qr}/${qrp}`);
+      if (!same(got, want)) expect({ op, got, want }).toBeNull();
+    }
+    expect(d.size).toBe(ref.size);
+    const all = [...d.values()];
+    expect(all.length).toBe(ref.size);
+    for (const v of ref.values()) expect(all.some((a) => same(a, v))).toBe(true);
+    // No object left behind in a slot that now holds a TIME_WAIT entry or nothing.
+    const vals = (d as unknown as { vals: unknown[] }).vals.filter((v) => v !== undefined);
+    expect(vals.length).toBe([...ref.values()].filter((v) => !v.isTw).length);
+  });
+  it('lets go of a deleted socket when a TIME_WAIT entry of the same probe run moves into its place', () => {
+    const host = { idx: 0 } as unknown as Host;
+    const pool = new FastTwPool([host]);
+    const d = new Demux(pool);
+    const internals = d as unknown as { vals: unknown[]; slotOf(l: number, p: number, r: number): number };
+    // Two tuples with the same home slot: the second lands after the first, in the same run.
+    const seen = new Map<number, number>();
+    let a = -1;
+    let b = -1;
+    for (let lp = 1024; b < 0; lp++) {
+      const h = internals.slotOf(0, (lp << 16) | 80, 5);
+      const other = seen.get(h);
+      if (other !== undefined) [a, b] = [other, lp];
+      else seen.set(h, lp);
+    }
+    const socket = { isTw: false } as unknown as AnySock;
+    const entry = pool.add(sock(host, 1), TIME_WAIT, 0);
+    d.set(0, a, 5, 80, socket);
+    d.set(0, b, 5, 80, entry);
+    expect(d.deleteIf(0, a, 5, 80, socket)).toBe(true);
+    expect(d.get(0, b, 5, 80)?.isTw).toBe(true);
+    expect(
+      internals.vals.filter((v) => v !== undefined),
+      'the socket is not kept alive',
+    ).toEqual([]);
+    expect(d.deleteIf(0, b, 5, 80, entry)).toBe(true);
+    expect(d.size).toBe(0);
   });
 });
 

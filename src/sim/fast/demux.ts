@@ -11,17 +11,20 @@ import type { FastTwPool } from './tw.ts';
 const INITIAL = 1024;
 
 /**
- * A slot's key is a record of three int32 (padded to four, so a record never straddles a cache line):
- * local port << 16 | remote port, remote address, and the index of the local address among the
- * host's addresses plus one (0 marks an empty slot). A probe then reads one record, not three arrays.
+ * A slot is a record of four int32 (16 bytes, so a record never straddles a cache line): local port
+ * << 16 | remote port, remote address, the index of the local address among the host's addresses
+ * plus one (0 marks an empty slot), and the value when it is a pool slot (−1 when it is an object, in
+ * `vals`). A probe then reads one record, not three arrays, and a table of TIME_WAIT entries never
+ * touches `vals` at all.
  */
 const PORTS = 0;
 const RIP = 1;
 const LIP = 2;
+const VAL = 3;
 
 export class Demux {
   private keys = new Int32Array(INITIAL * 4);
-  private vals: (AnySock | number | undefined)[] = new Array(INITIAL).fill(undefined);
+  private vals: (AnySock | undefined)[] = new Array(INITIAL).fill(undefined);
   private mask = INITIAL - 1;
   size = 0;
   private readonly pool: FastTwPool | undefined;
@@ -30,8 +33,23 @@ export class Demux {
     this.pool = pool;
   }
 
-  private out(v: AnySock | number | undefined): AnySock | undefined {
-    return typeof v === 'number' ? (this.pool as FastTwPool).view(v) : v;
+  /** The value of the occupied slot i. */
+  private out(i: number): AnySock | undefined {
+    const x = this.keys[i * 4 + VAL] as number;
+    return x >= 0 ? (this.pool as FastTwPool).view(x) : this.vals[i];
+  }
+
+  /** Store value v (a pool slot or an object) in slot i; `fresh`: the slot was empty. */
+  private put(i: number, v: AnySock | number, fresh: boolean): void {
+    const keys = this.keys;
+    if (typeof v === 'number') {
+      // An empty slot's `vals` entry is already undefined; only a replaced object must go.
+      if (!fresh && keys[i * 4 + VAL] === -1) this.vals[i] = undefined;
+      keys[i * 4 + VAL] = v;
+    } else {
+      keys[i * 4 + VAL] = -1;
+      this.vals[i] = v;
+    }
   }
 
   private in(s: AnySock): AnySock | number {
@@ -60,7 +78,7 @@ export class Demux {
 
   get(lipIdx: number, lport: number, rip: number, rport: number): AnySock | undefined {
     const i = this.find(lipIdx, lport, rip, rport);
-    return i < 0 ? undefined : this.out(this.vals[i]);
+    return i < 0 ? undefined : this.out(i);
   }
 
   /** Insert, or replace what the 4-tuple maps to. */
@@ -76,21 +94,24 @@ export class Demux {
       const li = keys[i * 4 + LIP] as number;
       if (li === 0) break;
       if (keys[i * 4 + PORTS] === p && keys[i * 4 + RIP] === r && li === l) {
-        this.vals[i] = v;
+        this.put(i, v, false);
         return;
       }
     }
     keys[i * 4 + PORTS] = p;
     keys[i * 4 + RIP] = r;
     keys[i * 4 + LIP] = l;
-    this.vals[i] = v;
+    this.put(i, v, true);
     if (++this.size * 2 > mask + 1) this.grow();
   }
 
   /** Remove the 4-tuple if it maps to `s`; true if it did. */
   deleteIf(lipIdx: number, lport: number, rip: number, rport: number, s: AnySock): boolean {
     const i = this.find(lipIdx, lport, rip, rport);
-    if (i < 0 || this.vals[i] !== this.in(s)) return false;
+    if (i < 0) return false;
+    const v = this.in(s);
+    const x = this.keys[i * 4 + VAL] as number;
+    if (typeof v === 'number' ? x !== v : x !== -1 || this.vals[i] !== v) return false;
     this.removeAt(i);
     return true;
   }
@@ -108,6 +129,8 @@ export class Demux {
     const mask = this.mask;
     const keys = this.keys;
     let j = hole;
+    // Whether `vals[hole]` holds an object that must not stay there once the hole moves on.
+    let obj = keys[hole * 4 + VAL] === -1;
     for (;;) {
       j = (j + 1) & mask;
       const lj = keys[j * 4 + LIP] as number;
@@ -120,11 +143,15 @@ export class Demux {
       keys[hole * 4 + PORTS] = pj;
       keys[hole * 4 + RIP] = rj;
       keys[hole * 4 + LIP] = lj;
-      this.vals[hole] = this.vals[j];
+      const vj = keys[j * 4 + VAL] as number;
+      keys[hole * 4 + VAL] = vj;
+      if (vj === -1) this.vals[hole] = this.vals[j];
+      else if (obj) this.vals[hole] = undefined;
+      obj = vj === -1;
       hole = j;
     }
     keys[hole * 4 + LIP] = 0;
-    this.vals[hole] = undefined;
+    if (obj) this.vals[hole] = undefined;
     this.size--;
   }
 
@@ -134,7 +161,7 @@ export class Demux {
     const cap = (this.mask + 1) * 2;
     const keys = new Int32Array(cap * 4);
     this.keys = keys;
-    this.vals = new Array<AnySock | number | undefined>(cap).fill(undefined);
+    this.vals = new Array<AnySock | undefined>(cap).fill(undefined);
     this.mask = cap - 1;
     const mask = this.mask;
     for (let k = 0; k < oldVals.length; k++) {
@@ -147,17 +174,15 @@ export class Demux {
       keys[i * 4 + PORTS] = p;
       keys[i * 4 + RIP] = r;
       keys[i * 4 + LIP] = l;
-      this.vals[i] = oldVals[k];
+      const x = old[k * 4 + VAL] as number;
+      keys[i * 4 + VAL] = x;
+      if (x === -1) this.vals[i] = oldVals[k];
     }
   }
 
   /** Every entry (in table order, which says nothing about age). */
   *values(): Generator<AnySock> {
-    const vals = this.vals;
-    for (let i = 0; i < vals.length; i++) {
-      const v = vals[i];
-      if (v !== undefined) yield this.out(v) as AnySock;
-    }
+    for (let i = 0; i <= this.mask; i++) if (this.keys[i * 4 + LIP] !== 0) yield this.out(i) as AnySock;
   }
 
   /**

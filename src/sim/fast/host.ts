@@ -2,9 +2,10 @@
 // (./demux.ts) instead of a Map per remote address, TIME_WAIT entries without objects (./tw.ts), and
 // bind buckets without Sets. Everything else, and every answer, is the same.
 //
-// Connections and TIME_WAIT entries are in two tables, as Linux kept them before 2.6.29 (the
-// established hash had a TIME_WAIT half): a 4-tuple is in at most one of them, so a lookup gives the
-// same answer in either order. The point is the memory: at 20,000 connections per second a client
+// Connections and TIME_WAIT entries are in two tables, much as older Linux kernels kept TIME_WAIT
+// sockets on a chain of their own in each established-hash bucket (`twchain` of `struct
+// inet_ehash_bucket`): a 4-tuple is in at most one of them, so a lookup gives the same answer in
+// either order. The point is the memory: at 20,000 connections per second a client
 // has a few hundred open connections and a million TIME_WAIT entries; every segment of an open
 // connection then probes a table that stays in the CPU's cache, and the big one is touched only when
 // an entry comes (the swap) and goes (its timer), or a segment or connect() meets it.
