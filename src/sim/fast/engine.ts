@@ -59,6 +59,12 @@ class Ring {
   last = 0;
   /** Some event pushed here has a staleness test (a lane of TIME_WAIT timers or deliveries never does). */
   sweep = false;
+  /**
+   * The delay of a fixed-delay lane (Engine.after), −1 for others. A look is only worth its cost if
+   * the event would otherwise wait a good while longer: a 40 ms delayed-ACK timer is not looked at, a
+   * 200 ms retransmission timer once, a 1 s SYN timer twice.
+   */
+  delay = -1;
   /** The last handler pushed here that was asked about (a lane mostly carries one handler). */
   seenFn: Handler | undefined = undefined;
   /** When each event was pushed (times of pushes never decrease along the ring). */
@@ -162,10 +168,11 @@ export class FastEngine extends Engine {
       if (ds[i] === delay)
         return this.atLane(this.delayRings[i] as unknown as Lane, this.now + delay, fn, arg);
     if (ds.length >= MAX_DELAY_LANES) return this.at(this.now + delay, fn, arg);
-    const r = this.lane();
+    const r = this.lane() as unknown as Ring;
+    r.delay = delay;
     ds.push(delay);
-    this.delayRings.push(r as unknown as Ring);
-    return this.atLane(r, this.now + delay, fn, arg);
+    this.delayRings.push(r);
+    return this.atLane(r as unknown as Lane, this.now + delay, fn, arg);
   }
 
   override atLane<A>(lane: Lane, t: Micros, fn: (arg: A, seq: number) => void, arg: A): number {
@@ -193,7 +200,7 @@ export class FastEngine extends Engine {
     if (r.sweep) this.sweepRing(r);
     else if (fn !== r.seenFn) {
       r.seenFn = fn as Handler;
-      r.sweep = this.stale.has(fn as Handler);
+      r.sweep = this.stale.has(fn as Handler) && (r.delay < 0 || r.delay > 2 * SWEEP_AGE);
     }
     return s;
   }
@@ -230,7 +237,8 @@ export class FastEngine extends Engine {
    */
   private sweepRing(r: Ring): void {
     r.checked = this.look(r, r.checked, this.now - SWEEP_AGE);
-    r.checked2 = this.look(r, r.checked2, this.now - SWEEP_AGE_2);
+    if (r.delay < 0 || r.delay > 2 * SWEEP_AGE_2)
+      r.checked2 = this.look(r, r.checked2, this.now - SWEEP_AGE_2);
   }
 
   /** Replace by NOOP each stale event from push count `from` on that was pushed by `limit`; returns where it stopped. */
