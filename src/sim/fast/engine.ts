@@ -47,8 +47,8 @@ const SWEEP_AGE = 20_000;
 const SWEEP_AGE_2 = 200_000;
 
 class Ring {
-  /** Position among the engine's rings (its entry in laneT / laneS). */
-  readonly id: number;
+  /** Position among the engine's rings (its entry in laneT / laneS); −1 until its first event. */
+  id: number;
   times = new Float64Array(RING);
   seqs = new Float64Array(RING);
   fns: (Handler | undefined)[] = new Array(RING).fill(undefined);
@@ -148,7 +148,15 @@ export class FastEngine extends Engine {
 
   /** A new FIFO lane (a ring; the engine's callers only hand it back to atLane()). */
   override lane(): Lane {
-    const r = new Ring(this.rings.length);
+    return new Ring(-1) as unknown as Lane;
+  }
+
+  /**
+   * A ring joins the next-event scan with its first event: lanes that never get one (the network
+   * makes one per link direction, which deliveries scheduled with at() do not use) cost nothing.
+   */
+  private register(r: Ring): void {
+    r.id = this.rings.length;
     this.rings.push(r);
     if (this.rings.length > this.laneT.length) {
       const t = new Float64Array(this.laneT.length * 2).fill(Number.POSITIVE_INFINITY);
@@ -158,7 +166,6 @@ export class FastEngine extends Engine {
       this.laneT = t;
       this.laneS = q;
     }
-    return r as unknown as Lane;
   }
 
   /** Engine.after(), with the same lanes created in the same order. */
@@ -179,6 +186,7 @@ export class FastEngine extends Engine {
     const r = lane as unknown as Ring;
     const time = t < this.now ? this.now : t;
     if (time < r.last) return this.heapAt(time, fn, arg);
+    if (r.id < 0) this.register(r);
     const s = ++this.seq;
     r.last = time;
     if (r.size > r.mask) r.grow();
