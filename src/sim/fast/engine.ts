@@ -18,11 +18,15 @@ import { Engine, type Lane } from '../engine.ts';
 import { flushAck, onProbe, onRto } from '../tcp/output.ts';
 import type { Sock } from '../tcp/tcb.ts';
 import type { Micros } from '../types.ts';
+import { type FastTwPool, TwView } from './tw.ts';
 
 const rtxStale = (s: Sock, seq: number): boolean => s.rtxTok !== seq;
 
 /** At most this many handlers get a lane of their own for absolute-time events (see FastEngine.at). */
 const MAX_FN_LANES = 16;
+
+/** At most this many fixed-delay lanes, as in ../engine.ts; further delays use the heap. */
+const MAX_DELAY_LANES = 16;
 
 /** What a released event runs: nothing. */
 const NOOP: Handler = () => {};
@@ -33,12 +37,18 @@ const RING = 16;
 /** The heap is swept after this many new events plus its size. */
 const SWEEP_MIN = 512;
 
-/** A lane's event is looked at for staleness once it is this old (µs of simulated time). */
-const SWEEP_AGE = 50_000;
+/**
+ * A lane's event is looked at for staleness when it is this old (µs of simulated time), and once more
+ * at SWEEP_AGE_2 if it was still live: the first look comes while its socket is likely still in the
+ * CPU's cache (on a 5 ms link a SYN timer is stale 10 ms after it was set, a loss probe 10 ms after
+ * the data it guards went out), the second catches the owners on slower links.
+ */
+const SWEEP_AGE = 20_000;
+const SWEEP_AGE_2 = 200_000;
 
 class Ring {
-  /** Position among the engine's rings (its entry in laneT / laneS). */
-  readonly id: number;
+  /** Position among the engine's rings (its entry in laneT / laneS); −1 until its first event. */
+  id: number;
   times = new Float64Array(RING);
   seqs = new Float64Array(RING);
   fns: (Handler | undefined)[] = new Array(RING).fill(undefined);
@@ -49,12 +59,22 @@ class Ring {
   last = 0;
   /** Some event pushed here has a staleness test (a lane of TIME_WAIT timers or deliveries never does). */
   sweep = false;
+  /**
+   * The delay of a fixed-delay lane (Engine.after), −1 for others. A look is only worth its cost if
+   * the event would otherwise wait a good while longer: a 40 ms delayed-ACK timer is not looked at, a
+   * 200 ms retransmission timer once, a 1 s SYN timer twice.
+   */
+  delay = -1;
+  /** The last handler pushed here that was asked about (a lane mostly carries one handler). */
+  seenFn: Handler | undefined = undefined;
   /** When each event was pushed (times of pushes never decrease along the ring). */
   born = new Float64Array(RING);
   /** Events taken from this ring so far (with `size`, turns a push count into a ring position). */
   popped = 0;
   /** Push count up to which events were looked at for staleness (see FastEngine.sweepRing). */
   checked = 0;
+  /** The same for the second look. */
+  checked2 = 0;
 
   constructor(id: number) {
     this.id = id;
@@ -94,6 +114,8 @@ export class FastEngine extends Engine {
   private heapFresh = 0;
   /** The lane of each handler that schedules at absolute times (see at()). */
   private byFn = new Map<Handler, Ring>();
+  private atFn: Handler | undefined = undefined;
+  private atRing: Ring | undefined = undefined;
   /**
    * Handlers whose pending events can be recognised as dead: `test(arg, seq)` is true once the event,
    * if it ran, would return without doing anything, and stays true (tokens are sequence numbers,
@@ -106,6 +128,18 @@ export class FastEngine extends Engine {
     [flushAck, (s: Sock, seq: number) => s.ackTok !== seq],
   ]);
 
+  /**
+   * The handler of TIME_WAIT timers (../tcp/timewait.ts twTimer), learnt from the first event
+   * scheduled with a TwView: a lane holds such an event's slot number instead of the view (a million
+   * pending 60 s timers then keep no object alive), and a view is made again when the event runs.
+   */
+  private twFn: Handler | undefined;
+  private twPool: FastTwPool | undefined;
+
+  /** The fixed delays that have a lane, and their lanes (a few; a scan beats hashing the delay). */
+  private delays: number[] = [];
+  private delayRings: Ring[] = [];
+
   override get pending(): number {
     let n = this.size;
     for (const r of this.rings) n += r.size;
@@ -114,7 +148,15 @@ export class FastEngine extends Engine {
 
   /** A new FIFO lane (a ring; the engine's callers only hand it back to atLane()). */
   override lane(): Lane {
-    const r = new Ring(this.rings.length);
+    return new Ring(-1) as unknown as Lane;
+  }
+
+  /**
+   * A ring joins the next-event scan with its first event: lanes that never get one (the network
+   * makes one per link direction, which deliveries scheduled with at() do not use) cost nothing.
+   */
+  private register(r: Ring): void {
+    r.id = this.rings.length;
     this.rings.push(r);
     if (this.rings.length > this.laneT.length) {
       const t = new Float64Array(this.laneT.length * 2).fill(Number.POSITIVE_INFINITY);
@@ -124,13 +166,27 @@ export class FastEngine extends Engine {
       this.laneT = t;
       this.laneS = q;
     }
-    return r as unknown as Lane;
+  }
+
+  /** Engine.after(), with the same lanes created in the same order. */
+  override after<A>(delay: number, fn: (arg: A, seq: number) => void, arg: A): number {
+    const ds = this.delays;
+    for (let i = 0; i < ds.length; i++)
+      if (ds[i] === delay)
+        return this.atLane(this.delayRings[i] as unknown as Lane, this.now + delay, fn, arg);
+    if (ds.length >= MAX_DELAY_LANES) return this.at(this.now + delay, fn, arg);
+    const r = this.lane() as unknown as Ring;
+    r.delay = delay;
+    ds.push(delay);
+    this.delayRings.push(r);
+    return this.atLane(r as unknown as Lane, this.now + delay, fn, arg);
   }
 
   override atLane<A>(lane: Lane, t: Micros, fn: (arg: A, seq: number) => void, arg: A): number {
     const r = lane as unknown as Ring;
     const time = t < this.now ? this.now : t;
     if (time < r.last) return this.heapAt(time, fn, arg);
+    if (r.id < 0) this.register(r);
     const s = ++this.seq;
     r.last = time;
     if (r.size > r.mask) r.grow();
@@ -139,13 +195,21 @@ export class FastEngine extends Engine {
     r.seqs[i] = s;
     r.born[i] = this.now;
     r.fns[i] = fn as Handler;
-    r.args[i] = arg;
+    if (fn === this.twFn) r.args[i] = (arg as unknown as TwView).slot;
+    else if (this.twFn === undefined && arg instanceof TwView) {
+      this.twFn = fn as Handler;
+      this.twPool = arg.pool;
+      r.args[i] = arg.slot;
+    } else r.args[i] = arg;
     if (r.size++ === 0) {
       this.laneT[r.id] = time;
       this.laneS[r.id] = s;
     }
-    if (!r.sweep) r.sweep = this.stale.has(fn as Handler);
-    else this.sweepRing(r);
+    if (r.sweep) this.sweepRing(r);
+    else if (fn !== r.seenFn) {
+      r.seenFn = fn as Handler;
+      r.sweep = this.stale.has(fn as Handler) && (r.delay < 0 || r.delay > 2 * SWEEP_AGE);
+    }
     return s;
   }
 
@@ -155,11 +219,14 @@ export class FastEngine extends Engine {
    * (time, seq) order either way, with less heap work.
    */
   override at<A>(t: Micros, fn: (arg: A, seq: number) => void, arg: A): number {
-    let r = this.byFn.get(fn as Handler);
+    // Most calls are deliveries: the last handler's lane is remembered.
+    let r = fn === this.atFn ? this.atRing : this.byFn.get(fn as Handler);
     if (r === undefined && this.byFn.size < MAX_FN_LANES) {
       r = this.lane() as unknown as Ring;
       this.byFn.set(fn as Handler, r);
     }
+    this.atFn = fn as Handler;
+    this.atRing = r;
     if (r !== undefined && (t < this.now ? this.now : t) >= r.last)
       return this.atLane(r as unknown as Lane, t, fn, arg);
     return this.heapAt(t, fn, arg);
@@ -172,26 +239,37 @@ export class FastEngine extends Engine {
   }
 
   /**
-   * Look once at each event when it is SWEEP_AGE old (simulated time): old enough for its owner to
-   * have moved on (a connection reaches TIME_WAIT tens of milliseconds after its SYN timer was set),
-   * young enough that letting go still spares the collector. Events that ran before are skipped.
+   * Look at each event when it is SWEEP_AGE old (simulated time), and again at SWEEP_AGE_2 if it was
+   * still live: old enough for its owner to have moved on, young enough that letting go still spares
+   * the collector. Events that ran before are skipped.
    */
   private sweepRing(r: Ring): void {
-    const limit = this.now - SWEEP_AGE;
+    r.checked = this.look(r, r.checked, this.now - SWEEP_AGE);
+    if (r.delay < 0 || r.delay > 2 * SWEEP_AGE_2)
+      r.checked2 = this.look(r, r.checked2, this.now - SWEEP_AGE_2);
+  }
+
+  /** Replace by NOOP each stale event from push count `from` on that was pushed by `limit`; returns where it stopped. */
+  private look(r: Ring, from: number, limit: number): number {
     const end = r.popped + r.size;
-    let k = Math.max(r.checked, r.popped);
-    if (k >= end || (r.born[(r.head + k - r.popped) & r.mask] as number) > limit) return;
+    let k = Math.max(from, r.popped);
+    if (k >= end || (r.born[(r.head + k - r.popped) & r.mask] as number) > limit) return k;
     const stale = this.stale;
+    let fn: Handler | undefined;
+    let test: ((arg: never, seq: number) => boolean) | undefined;
     for (; k < end; k++) {
       const i = (r.head + k - r.popped) & r.mask;
       if ((r.born[i] as number) > limit) break;
-      const test = stale.get(r.fns[i] as Handler);
+      if (r.fns[i] !== fn) {
+        fn = r.fns[i];
+        test = fn === NOOP ? undefined : stale.get(fn as Handler);
+      }
       if (test?.(r.args[i] as never, r.seqs[i] as number)) {
         r.fns[i] = NOOP;
         r.args[i] = undefined;
       }
     }
-    r.checked = k;
+    return k;
   }
 
   /** The same for the heap: entries keep their place (time and sequence number), only what they run changes. */
@@ -244,7 +322,8 @@ export class FastEngine extends Engine {
     const time = r.times[h] as number;
     const s = r.seqs[h] as number;
     const fn = r.fns[h] as Handler;
-    const arg = r.args[h];
+    let arg = r.args[h];
+    if (fn === this.twFn) arg = (this.twPool as FastTwPool).view(arg as number);
     r.args[h] = undefined;
     r.fns[h] = undefined;
     r.head = (h + 1) & r.mask;

@@ -227,51 +227,19 @@ export class Sock {
 }
 
 /**
- * Storage for the 32-bit and 64-bit numbers of every TIME_WAIT entry of a run, in typed arrays
- * indexed by slot. A million entries are then a million small objects of small integers plus a few
- * flat arrays, instead of a million objects each pointing at half a dozen boxed numbers that the
- * garbage collector must trace on every major collection.
+ * Where a run's TIME_WAIT entries come from: here plain objects, few in a scripted run. The load path
+ * (src/sim/fast/tw.ts) puts its own pool in the world, which keeps a million entries in one typed
+ * array instead of a million objects for the garbage collector to trace.
  */
 export class TwPool {
-  u32 = new Uint32Array(6 * 1024);
-  f64 = new Float64Array(2 * 1024);
-  private free: number[] = [];
-  private next = 0;
-
-  alloc(): number {
-    const f = this.free.pop();
-    if (f !== undefined) return f;
-    const slot = this.next++;
-    if (6 * this.next > this.u32.length) {
-      const u = new Uint32Array(this.u32.length * 2);
-      u.set(this.u32);
-      this.u32 = u;
-      const d = new Float64Array(this.f64.length * 2);
-      d.set(this.f64);
-      this.f64 = d;
-    }
-    return slot;
-  }
-
-  release(slot: number): void {
-    this.free.push(slot);
+  add(s: Sock, state: number, nowMs: number): TwSock {
+    return new TwSock(s, state, nowMs);
   }
 }
 
-// Column offsets in TwPool.u32 (6 per slot) and TwPool.f64 (2 per slot).
-const U_LIP = 0;
-const U_RIP = 1;
-const U_SND_NXT = 2;
-const U_RCV_NXT = 3;
-const U_TS_RECENT = 4;
-const U_TS_OFFSET = 5;
-const F_KEY = 0;
-const F_EXPIRES = 1;
-
 /**
  * The TIME_WAIT (or orphaned FIN_WAIT_2) minisocket: the handful of fields
- * `tcp_timewait_state_process()` needs, after `struct tcp_timewait_sock`. Its wide numbers live in
- * the run's TwPool (see above); the accessors hide that.
+ * `tcp_timewait_state_process()` needs, after `struct tcp_timewait_sock`.
  */
 export class TwSock {
   readonly isTw = true;
@@ -279,11 +247,19 @@ export class TwSock {
   hostIdx: number;
   /** TIME_WAIT, or FIN_WAIT_2 for an orphan parked by tcp_time_wait(sk, TCP_FIN_WAIT2, tmo). */
   state: number;
+  lip: number;
   lport: number;
+  rip: number;
   rport: number;
+  /** Demux key in the host's table, −1 when unhashed. */
+  key: number;
+  sndNxt: number;
+  rcvNxt: number;
   tsOn: boolean;
+  tsRecent: number;
   /** Seconds; 0 = the connection did not use timestamps (`tw_ts_recent_stamp`). */
   tsRecentStamp: number;
+  tsOffset: number;
   /** Milliseconds at entry into TIME_WAIT (`tw_entry_stamp`, Linux ≥ 6.14). */
   entryStamp: number;
   reuseAddr: boolean;
@@ -293,88 +269,31 @@ export class TwSock {
   /** tcp_tw_recycle's `tw_timeout` (3.5 × RTO), 0 when recycling does not apply. */
   recycleTimeout = 0;
   tok = 0;
-  private pool: TwPool;
-  private slot: number;
+  /** When the timer fires (µs). */
+  expires = 0;
 
-  constructor(s: Sock, state: number, nowMs: number, pool: TwPool) {
+  constructor(s: Sock, state: number, nowMs: number) {
     this.host = s.host;
     this.hostIdx = s.hostIdx;
     this.state = state;
-    this.lport = s.lport;
-    this.rport = s.rport;
-    this.tsOn = s.tsOn;
-    this.tsRecentStamp = s.tsOn ? s.tsRecentStamp : 0;
-    this.entryStamp = nowMs;
-    this.reuseAddr = s.reuseAddr;
-    this.reusePort = s.reusePort;
-    this.pool = pool;
-    this.slot = pool.alloc();
     this.lip = s.lip;
+    this.lport = s.lport;
     this.rip = s.rip;
+    this.rport = s.rport;
     this.key = s.key;
     this.sndNxt = s.sndNxt;
     this.rcvNxt = s.rcvNxt;
+    this.tsOn = s.tsOn;
     this.tsRecent = s.tsRecent;
+    this.tsRecentStamp = s.tsOn ? s.tsRecentStamp : 0;
     this.tsOffset = s.tsOffset;
-    this.expires = 0;
+    this.entryStamp = nowMs;
+    this.reuseAddr = s.reuseAddr;
+    this.reusePort = s.reusePort;
   }
 
-  /** The entry is gone: its slot may hold another one (the object must not be read afterwards). */
-  release(): void {
-    if (this.slot >= 0) this.pool.release(this.slot);
-    this.slot = -1;
-  }
-
-  get lip(): number {
-    return this.pool.u32[this.slot * 6 + U_LIP] as number;
-  }
-  set lip(v: number) {
-    this.pool.u32[this.slot * 6 + U_LIP] = v;
-  }
-  get rip(): number {
-    return this.pool.u32[this.slot * 6 + U_RIP] as number;
-  }
-  set rip(v: number) {
-    this.pool.u32[this.slot * 6 + U_RIP] = v;
-  }
-  get sndNxt(): number {
-    return this.pool.u32[this.slot * 6 + U_SND_NXT] as number;
-  }
-  set sndNxt(v: number) {
-    this.pool.u32[this.slot * 6 + U_SND_NXT] = v;
-  }
-  get rcvNxt(): number {
-    return this.pool.u32[this.slot * 6 + U_RCV_NXT] as number;
-  }
-  set rcvNxt(v: number) {
-    this.pool.u32[this.slot * 6 + U_RCV_NXT] = v;
-  }
-  get tsRecent(): number {
-    return this.pool.u32[this.slot * 6 + U_TS_RECENT] as number;
-  }
-  set tsRecent(v: number) {
-    this.pool.u32[this.slot * 6 + U_TS_RECENT] = v;
-  }
-  get tsOffset(): number {
-    return this.pool.u32[this.slot * 6 + U_TS_OFFSET] as number;
-  }
-  set tsOffset(v: number) {
-    this.pool.u32[this.slot * 6 + U_TS_OFFSET] = v;
-  }
-  /** Demux key in the host's table, −1 when unhashed. */
-  get key(): number {
-    return this.pool.f64[this.slot * 2 + F_KEY] as number;
-  }
-  set key(v: number) {
-    this.pool.f64[this.slot * 2 + F_KEY] = v;
-  }
-  /** When the timer fires (µs). */
-  get expires(): number {
-    return this.pool.f64[this.slot * 2 + F_EXPIRES] as number;
-  }
-  set expires(v: number) {
-    this.pool.f64[this.slot * 2 + F_EXPIRES] = v;
-  }
+  /** The entry is gone (a pool of the load path takes its slot back; nothing to do here). */
+  release(): void {}
 }
 
 export type AnySock = Sock | TwSock;

@@ -7,8 +7,8 @@ import type { Host } from '../host.ts';
 import { C_TW, C_TW_KILLED, C_TW_OVERFLOW } from './counters.ts';
 import { listenProcess } from './input.ts';
 import { nowMs, rstReply, sendActiveReset, twAck } from './output.ts';
-import type { Seg, Sock } from './tcb.ts';
-import { ACK, FIN, FIN_WAIT_2, RST, SYN, seqAdd, seqGt, seqLt, TIME_WAIT, TwSock } from './tcb.ts';
+import type { Seg, Sock, TwSock } from './tcb.ts';
+import { ACK, FIN, FIN_WAIT_2, RST, SYN, seqAdd, seqGt, seqLt, TIME_WAIT } from './tcb.ts';
 import { emitState } from './trace.ts';
 import type { World } from './world.ts';
 
@@ -33,7 +33,7 @@ export function enterTimeWait(
     host.destroy(s, 'tw-overflow');
     return;
   }
-  const tw = new TwSock(s, state, nowMs(w), w.twPool);
+  const tw = w.twPool.add(s, state, nowMs(w));
   let timeout = state === TIME_WAIT ? w.profile.timeWait : timeo;
   // tcp_tw_recycle (≤ 4.11): remember the peer's last timestamp per IP (tcp_remember_stamp()) and use
   // tw_timeout = 3.5 × RTO, rto = (icsk_rto << 2) - (icsk_rto >> 1), instead of TCP_TIMEWAIT_LEN.

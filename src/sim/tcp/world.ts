@@ -22,7 +22,7 @@ export interface World {
   nextSegId: number;
   segments: number;
   connections: number;
-  /** Storage of the TIME_WAIT entries' numbers. */
+  /** Where TIME_WAIT entries come from (tcb.ts TwPool; the load path puts fast/tw.ts's records here). */
   twPool: TwPool;
   /** Processed segments, ready for reuse (only when no listener could hold on to them). */
   segPool: Seg[];
