@@ -13,10 +13,14 @@ const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 // Budgets: the sizes measured on 2026-11-30 plus about 10 %. Raise them only knowingly, and say in the
 // commit what the bytes buy.
 //   whole simulator (src/sim/index.ts): 27.8 KB gzipped (76.1 KB minified) → budget 30.6 KB
+//   Raised the same evening to 33 KB: the load path's TIME_WAIT records and tables (src/sim/fast/,
+//   30.7 KB gzipped, 86.5 KB minified in all) made 1M connections at 20,000/s about 30 % cheaper in CPU and
+//   20 % in memory (BENCHMARKS.md). Only load runs carry them (the CLI, the playground, the load labs'
+//   worker); a chapter page's simulator chunk got smaller (tests/e2e/widgets-budget.test.ts).
 //   scenario parser (what src/sim/scenario.ts adds on top of the runtime): 8.0 KB gzipped → budget 8.8 KB
 // (With zod, before src/sim/scenario/shape.ts: 42.0 KB gzipped, 122.5 KB minified.)
 const KB = 1024;
-const BUDGET_GZIP = 30.6 * KB;
+const BUDGET_GZIP = 33 * KB;
 const PARSER_BUDGET_GZIP = 8.8 * KB;
 
 /** Replaces the scenario parser with an empty module, to measure what the parser itself costs. */

@@ -106,7 +106,7 @@ describe('fast engine', () => {
       socks.push(s);
       e.runUntil(e.now + 10);
     }
-    // A sweep looks at events once they are 50 ms old, when something new is pushed.
+    // A sweep looks at events once they are 20 ms old (and again at 200 ms), when something new is pushed.
     e.runUntil(e.now + 60_000);
     const last = { rtxTok: 0 };
     last.rtxTok = e.after(1_000_000, onRto, last as unknown as Sock);

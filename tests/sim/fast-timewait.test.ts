@@ -74,8 +74,9 @@ describe('TIME_WAIT entries as pool records (load path)', () => {
     for (let i = 0; i < 40; i++) {
       const s = sock(host, i);
       const state = i % 4 === 0 ? FIN_WAIT_2 : TIME_WAIT;
-      const obj = new TwSock(s, state, 2_000_000_000 + i);
-      const view = pool.add(s, state, 2_000_000_000 + i);
+      // Entry stamps past 2^31 ms (24.8 days), which an int32 record stores negative.
+      const obj = new TwSock(s, state, 4_000_000_000 + i);
+      const view = pool.add(s, state, 4_000_000_000 + i);
       expect(fields(view), `entry ${i}, as created`).toEqual(fields(obj));
       // What timewait.ts and host.ts write later: timer, FIN received, TS.Recent, unhash.
       for (const t of [obj, view]) {
@@ -94,6 +95,14 @@ describe('TIME_WAIT entries as pool records (load path)', () => {
       // A second view of the same slot sees the same entry.
       expect(fields(pool.view((view as unknown as { slot: number }).slot))).toEqual(fields(obj));
     }
+  });
+
+  it('refuses an entry past 2^32 ms (49.7 days) with an error that says why, instead of a wrapped stamp', () => {
+    const host = { idx: 0 } as unknown as Host;
+    const pool = new FastTwPool([host]);
+    expect(() => pool.add(sock(host, 0), TIME_WAIT, 2 ** 32)).toThrow(/32-bit milliseconds.*49\.7 days/);
+    expect(pool.live, 'no slot taken by the refused entry').toBe(0);
+    expect(pool.add(sock(host, 0), TIME_WAIT, 2 ** 32 - 1).entryStamp).toBe(2 ** 32 - 1);
   });
 
   it('gives slots back: a pool that held 5,000 entries holds 5,000 again without growing', () => {

@@ -80,6 +80,13 @@ export class FastTwPool extends TwPool {
 
   /** tcp_time_wait(): a new entry with the numbers of the full socket `s`. */
   override add(s: Sock, state: number, nowMs: number): TwSock {
+    // The entry stamp is 32 bits of milliseconds, read back unsigned: 49.7 days. Past that it would
+    // wrap and the tcp_tw_reuse_delay check misjudge the entry's age: say so instead.
+    if (nowMs > 0xffffffff) {
+      throw new RangeError(
+        `load path: TIME_WAIT entry at ${nowMs} ms; its records keep times in 32-bit milliseconds, so runs longer than 49.7 days (4,294,967,295 ms) are not supported`,
+      );
+    }
     const slot = this.alloc();
     const i = slot * REC;
     const a = this.i32;
@@ -249,7 +256,7 @@ export class TwView {
     this.setInt(I_TS_RECENT_STAMP, v);
   }
   get entryStamp(): number {
-    return this.int(I_ENTRY_STAMP);
+    return this.int(I_ENTRY_STAMP) >>> 0;
   }
   set entryStamp(v: number) {
     this.setInt(I_ENTRY_STAMP, v);
