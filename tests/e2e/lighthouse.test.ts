@@ -43,7 +43,7 @@ describe('what keeps the chapters with code fast', () => {
 });
 
 describe('a long chapter renders only what is on screen at load', () => {
-  // components/styles/site.css: off-screen diagrams, close explorers and reader threads skip style and
+  // components/styles/site.css: off-screen diagrams and close explorers skip style and
   // layout (content-visibility: auto) until the reader scrolls near them. Checked as a reader meets it,
   // at Lighthouse's mobile viewport: at load most of the chapter's elements are skipped; scrolled to,
   // an explorer renders, keeps its server-rendered frame and hydrates.
@@ -63,7 +63,7 @@ describe('a long chapter renders only what is on screen at load', () => {
           });
         const atLoad = await count();
         expect(atLoad.all, `/${page}: elements in the content`).toBeGreaterThan(1500);
-        // Without the rule about 150 are (closed answers, hidden text); with it 850–1,250.
+        // Without the rule about 150 are (folded answers, hidden text); with it 740–1,080.
         expect(atLoad.skipped, `/${page}: skipped at load, of ${atLoad.all}`).toBeGreaterThan(atLoad.all / 3);
         // The last explorer: in Chinese the first one sits within a screen of the top and renders at load.
         const explorer = tab.locator('section.twg-close').last();
