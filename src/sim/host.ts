@@ -39,7 +39,7 @@ const TWO32 = 4294967296;
 const DEST_BITMAP_AT = 256;
 
 /** 4-tuples toward one (local address, remote address, remote port) on ephemeral ports. */
-interface DestUse {
+export interface DestUse {
   n: number;
   bits: Uint32Array | undefined;
 }
@@ -130,21 +130,29 @@ export class Host {
   }
 
   protected destAdd(rip: number, k: number, port: number, d: number): void {
+    this.destApply(this.destUse.get(rip)?.get(k) ?? this.destUseNew(rip, k), rip, k, port, d);
+  }
+
+  /** A new, empty entry for a destination's port use. */
+  protected destUseNew(rip: number, k: number): DestUse {
     let m = this.destUse.get(rip);
     if (m === undefined) {
       m = new Map();
       this.destUse.set(rip, m);
     }
-    let u = m.get(k);
-    if (u === undefined) {
-      u = { n: 0, bits: undefined };
-      m.set(k, u);
-    }
+    const u: DestUse = { n: 0, bits: undefined };
+    m.set(k, u);
+    return u;
+  }
+
+  /** Counts `port` in (d = 1) or out (d = −1) of a destination's use; true if the entry went at zero. */
+  protected destApply(u: DestUse, rip: number, k: number, port: number, d: number): boolean {
     u.n += d;
     if (u.n === 0) {
+      const m = this.destUse.get(rip) as Map<number, DestUse>;
       m.delete(k);
       if (m.size === 0) this.destUse.delete(rip);
-      return;
+      return true;
     }
     const bit = port - this.rangeLow;
     if (u.bits !== undefined) {
@@ -152,6 +160,7 @@ export class Host {
       const mask = 1 << (bit & 31);
       u.bits[wi] = d > 0 ? (u.bits[wi] as number) | mask : (u.bits[wi] as number) & ~mask;
     } else if (u.n >= DEST_BITMAP_AT) u.bits = this.destBitmap(rip, k);
+    return false;
   }
 
   /** Builds the port bitmap of one destination from the demux table (once it is worth having). */

@@ -11,8 +11,9 @@ export type LoadDriver = (w: World, byName: Map<string, Host>, spec: LoadSpec, s
 
 /**
  * The engine and host classes of big runs (src/sim/fast/: ring-buffer lanes, stale timers let go, flat
- * connection tables, TIME_WAIT entries as records without objects). Same behaviour, event for event, as engine.ts and host.ts; they come with the
- * load generator so that pages which only run scripted scenarios do not carry them.
+ * connection tables, TIME_WAIT entries as records without objects). Same behaviour, event for event,
+ * as engine.ts and host.ts; they come with the load generator so that pages which only run scripted
+ * scenarios do not carry them.
  */
 export interface FastKit {
   Engine: typeof Engine;

@@ -10,7 +10,7 @@
 // connection then probes a table that stays in the CPU's cache, and the big one is touched only when
 // an entry comes (the swap) and goes (its timer), or a segment or connect() meets it.
 
-import { Host } from '../host.ts';
+import { type DestUse, Host } from '../host.ts';
 import type { Bucket } from '../ports.ts';
 import type { Profile } from '../profiles.ts';
 import type { AnySock, Sock, TwSock } from '../tcp/tcb.ts';
@@ -20,14 +20,6 @@ import { Demux } from './demux.ts';
 import { FastTwPool, TwView } from './tw.ts';
 
 const TWO32 = 4294967296;
-/** As in ../host.ts: a destination gets a port bitmap once this many of its 4-tuples use ephemeral ports. */
-const DEST_BITMAP_AT = 256;
-
-/** ../host.ts DestUse. */
-interface DestUse {
-  n: number;
-  bits: Uint32Array | undefined;
-}
 
 /**
  * A bind bucket here is its own owner list: its sockets (the first in a field, the others in an array
@@ -197,32 +189,15 @@ export class FastHost extends Host {
   protected override destAdd(rip: number, k: number, port: number, d: number): void {
     let u = this.use(rip, k);
     if (u === undefined) {
-      let m = this.destUse.get(rip);
-      if (m === undefined) {
-        m = new Map();
-        this.destUse.set(rip, m);
-      }
-      u = { n: 0, bits: undefined };
-      m.set(k, u);
+      u = this.destUseNew(rip, k);
       this.cRip = rip;
       this.cK = k;
       this.cUse = u;
     }
-    u.n += d;
-    if (u.n === 0) {
-      const m = this.destUse.get(rip) as Map<number, DestUse>;
-      m.delete(k);
-      if (m.size === 0) this.destUse.delete(rip);
+    if (this.destApply(u, rip, k, port, d)) {
       this.cRip = -1;
       this.cUse = undefined;
-      return;
     }
-    const bit = port - this.rangeLow;
-    if (u.bits !== undefined) {
-      const wi = bit >>> 5;
-      const mask = 1 << (bit & 31);
-      u.bits[wi] = d > 0 ? (u.bits[wi] as number) | mask : (u.bits[wi] as number) & ~mask;
-    } else if (u.n >= DEST_BITMAP_AT) u.bits = this.destBitmap(rip, k);
   }
 
   override lookup(lipIdx: number, lport: number, rip: number, rport: number): AnySock | undefined {
